@@ -1,0 +1,28 @@
+import { createApiClient, packageAgent, type ApiClient, type BaseClientOptions } from '@offboard/runtime';
+import { api, type Credentials } from './generated/api.gen.js';
+import type { paths } from './generated/schema.gen.js';
+
+export type ClientOptions = BaseClientOptions & Credentials;
+export type Client = ApiClient<paths>;
+
+/** A typed client for the Gcore IAM Reseller API (offboarding subset). */
+export function createClient(options: ClientOptions = {}): Client {
+  return createApiClient<paths>(api, options, packageAgent(import.meta.url));
+}
+
+export { api } from './generated/api.gen.js';
+export type { Credentials, OperationId } from './generated/api.gen.js';
+export type { components, operations, paths } from './generated/schema.gen.js';
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ValidationError,
+} from '@offboard/runtime';

@@ -1,0 +1,175 @@
+// Credentials from the spec's security schemes: each scheme is fed by one client option (or its
+// environment variable), and a request carries the first alternative of its security requirement
+// whose schemes all have a credential. Bearer schemes also take an async token provider; concurrent
+// requests share one in-flight refresh.
+import type { ApiDefinition, SecurityRequirement, SecuritySchemeDefinition } from './definition.js';
+import { ValidationError } from './errors.js';
+import type { Redactor } from './redact.js';
+
+export interface IssuedToken {
+  readonly token: string;
+  /** Epoch ms or Date after which the token is refreshed before use. */
+  readonly expiresAt?: number | Date;
+}
+
+/** Returns a fresh access token; called lazily, once at a time, and again after a 401 or expiry. */
+export type TokenProvider = () => Promise<string | IssuedToken>;
+
+export type CredentialValue = string | TokenProvider;
+
+/** Refresh a token this long before it expires. */
+const EXPIRY_SKEW_MS = 30_000;
+
+class TokenSource {
+  #current: { token: string; expiresAt: number } | undefined;
+  #inFlight: Promise<string> | undefined;
+
+  constructor(
+    private readonly provider: TokenProvider,
+    private readonly redactor: Redactor,
+  ) {}
+
+  get(): Promise<string> {
+    if (this.#current && this.#current.expiresAt - EXPIRY_SKEW_MS > Date.now()) {
+      return Promise.resolve(this.#current.token);
+    }
+    this.#inFlight ??= this.#refresh().finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  /** Forgets `token` (a 401 answered it), unless a newer one has replaced it already. */
+  invalidate(token: string): void {
+    if (this.#current?.token === token) this.#current = undefined;
+  }
+
+  async #refresh(): Promise<string> {
+    const issued = await this.provider();
+    const token = typeof issued === 'string' ? issued : issued.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new ValidationError('the token provider returned no token', 'tokenProvider', 'returns a non-empty token');
+    }
+    this.redactor.add(token);
+    const expiresAt =
+      typeof issued === 'string' || issued.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(issued.expiresAt);
+    this.#current = { token, expiresAt };
+    return token;
+  }
+}
+
+type Credential = { readonly kind: 'static'; readonly value: string } | { readonly kind: 'provider'; readonly source: TokenSource };
+
+export interface AppliedAuth {
+  /** Headers to add to the request. */
+  readonly headers: Record<string, string>;
+  /** The provider-issued token used, if any: a 401 invalidates it and the request is retried once. */
+  readonly refreshableToken?: string;
+  readonly invalidate?: (token: string) => void;
+}
+
+export interface Authenticator {
+  /** Credential headers for a request under `requirement` (the operation's or the api's). */
+  apply(requirement: SecurityRequirement): Promise<AppliedAuth>;
+  /** Header names this client may send credentials in (stripped on a cross-origin redirect). */
+  readonly headerNames: readonly string[];
+}
+
+function headerFor(
+  scheme: SecuritySchemeDefinition,
+  value: string,
+  apiKeyPrefix: string | undefined,
+): [name: string, value: string] {
+  if (scheme.type === 'apiKey') {
+    const prefixed = apiKeyPrefix && scheme.name.toLowerCase() === 'authorization' ? `${apiKeyPrefix} ${value}` : value;
+    return [scheme.name, prefixed];
+  }
+  if (scheme.type === 'http' && scheme.scheme.toLowerCase() === 'basic') return ['Authorization', `Basic ${value}`];
+  return ['Authorization', `Bearer ${value}`];
+}
+
+function describeAlternatives(api: ApiDefinition, requirement: SecurityRequirement): string {
+  return requirement
+    .map((alternative) =>
+      alternative
+        .map((scheme) => {
+          const source = api.credentials[scheme];
+          if (!source) return scheme;
+          return source.env ? `${source.option} (or ${source.env})` : source.option;
+        })
+        .join(' and '),
+    )
+    .join(', or ');
+}
+
+export function createAuthenticator(
+  api: ApiDefinition,
+  options: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  redactor: Redactor,
+): Authenticator {
+  const credentials = new Map<string, Credential>();
+  for (const [schemeName, scheme] of Object.entries(api.securitySchemes)) {
+    const source = api.credentials[schemeName];
+    if (!source) continue;
+    const given = options[source.option] ?? (source.env ? env[source.env] : undefined);
+    if (typeof given === 'string' && given.trim() !== '') {
+      redactor.add(given);
+      credentials.set(schemeName, { kind: 'static', value: given });
+    } else if (typeof given === 'function') {
+      if (scheme.type === 'apiKey') {
+        throw new ValidationError(`${source.option} must be a string for an API key`, source.option, 'string');
+      }
+      credentials.set(schemeName, { kind: 'provider', source: new TokenSource(given as TokenProvider, redactor) });
+    }
+  }
+
+  const choose = (requirement: SecurityRequirement): readonly string[] | undefined =>
+    requirement.find((alternative) => alternative.every((scheme) => credentials.has(scheme)));
+
+  const missing = (requirement: SecurityRequirement) =>
+    new ValidationError(
+      `${api.title}: no credentials. Pass ${describeAlternatives(api, requirement)}.`,
+      requirement[0]?.map((scheme) => api.credentials[scheme]?.option ?? scheme).join('+') ?? 'credentials',
+      'required',
+    );
+
+  // Fail at construction, before anything is sent, when the api needs credentials and has none.
+  if (api.security.length > 0 && !api.security.some((alternative) => alternative.length === 0) && !choose(api.security)) {
+    throw missing(api.security);
+  }
+
+  const headerNames = [
+    ...new Set(
+      Object.values(api.securitySchemes).map((scheme) => (scheme.type === 'apiKey' ? scheme.name : 'Authorization')),
+    ),
+  ];
+
+  return {
+    headerNames,
+    async apply(requirement) {
+      if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0)) return { headers: {} };
+      const alternative = choose(requirement);
+      if (!alternative) throw missing(requirement);
+      const headers: Record<string, string> = {};
+      let refreshableToken: string | undefined;
+      let invalidate: ((token: string) => void) | undefined;
+      for (const schemeName of alternative) {
+        const credential = credentials.get(schemeName);
+        const scheme = api.securitySchemes[schemeName];
+        if (!credential || !scheme) continue;
+        let value: string;
+        if (credential.kind === 'static') {
+          value = credential.value;
+        } else {
+          value = await credential.source.get();
+          refreshableToken = value;
+          invalidate = (token) => credential.source.invalidate(token);
+        }
+        const [name, headerValue] = headerFor(scheme, value, api.apiKeyPrefix);
+        headers[name] = headerValue;
+      }
+      return { headers, ...(refreshableToken === undefined ? {} : { refreshableToken }), ...(invalidate ? { invalidate } : {}) };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+export { createApiClient, packageAgent } from './client.js';
+export type { ApiClient, BaseClientOptions, CallOptions, ClientHooks } from './client.js';
+export type { CredentialValue, IssuedToken, TokenProvider } from './auth.js';
+export { serverUrl } from './definition.js';
+export type {
+  ApiDefinition,
+  CredentialSource,
+  HttpMethod,
+  OperationDefinition,
+  ParamRule,
+  SecurityRequirement,
+  SecuritySchemeDefinition,
+  ServerDefinition,
+} from './definition.js';
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  describeErrorBody,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ValidationError,
+} from './errors.js';
+export type { APIErrorInit } from './errors.js';
+export { Redactor, REDACTED } from './redact.js';
+export { backoffDelay, isIdempotent, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { TIMEOUT_DEFAULT_MS } from './transport.js';
+export type { Logger, RequestOptions } from './transport.js';
+export { describeRule, validatePathParams } from './validate.js';

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { testApi, type TestOptions, type TestPaths } from '../test/helpers.js';
+import { createApiClient } from './client.js';
+import { InternalServerError, RateLimitError } from './errors.js';
+import { backoffDelay, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-11-27T10:00:00Z');
+  it('reads delta-seconds, HTTP dates and retry-after-ms', () => {
+    expect(parseRetryAfter(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Fri, 27 Nov 2026 10:00:05 GMT' }), now)).toBe(5000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Fri, 27 Nov 2026 09:59:00 GMT' }), now)).toBe(0);
+    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250', 'retry-after': '9' }), now)).toBe(250);
+  });
+  it('ignores what it cannot read', () => {
+    expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles from 500 ms up to 8 s and shaves at most a quarter off', () => {
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, RETRY_DEFAULTS, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect(backoffDelay(1, RETRY_DEFAULTS, () => 1)).toBe(750);
+  });
+});
+
+describe('retries (fake timers)', () => {
+  let calls: { method: string; at: number }[];
+  let answers: (() => Response)[];
+
+  const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    calls.push({ method: String(init?.method), at: Date.now() });
+    const next = answers.shift();
+    if (!next) throw new TypeError('fetch failed');
+    return next();
+  }) as typeof fetch;
+
+  const client = (options: Record<string, unknown> = {}) =>
+    createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch: fakeFetch, ...options }, 'x/1');
+  const get = (options: Record<string, unknown> = {}, callOptions: Record<string, unknown> = {}) =>
+    client(options).GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } }, ...callOptions });
+
+  const status = (code: number, headers: Record<string, string> = {}) => () =>
+    new Response(JSON.stringify({ message: `status ${code}` }), { status: code, headers: { 'content-type': 'application/json', ...headers } });
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-27T10:00:00Z') });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    calls = [];
+    answers = [];
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('backs off 500 ms then 1000 ms between attempts, then succeeds', async () => {
+    answers = [status(503), status(503), status(200)];
+    const call = get();
+    await vi.advanceTimersByTimeAsync(499);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toHaveLength(3);
+    await expect(call).resolves.toMatchObject({ data: { message: 'status 200' } });
+  });
+
+  it('waits what Retry-After asks (seconds) instead of the backoff', async () => {
+    answers = [status(429, { 'retry-after': '7' }), status(200)];
+    const call = get();
+    await vi.advanceTimersByTimeAsync(6999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(call).resolves.toBeDefined();
+    expect(calls[1]!.at - calls[0]!.at).toBe(7000);
+  });
+
+  it('waits until a Retry-After HTTP date', async () => {
+    answers = [status(503, { 'retry-after': 'Fri, 27 Nov 2026 10:00:12 GMT' }), status(200)];
+    const call = get();
+    await vi.advanceTimersByTimeAsync(12_000);
+    await expect(call).resolves.toBeDefined();
+    expect(calls[1]!.at - calls[0]!.at).toBe(12_000);
+  });
+
+  it('fails at once with the wait when Retry-After is beyond the cap', async () => {
+    answers = [status(429, { 'retry-after': '3600' })];
+    const error = await get().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 3_600_000 });
+    expect((error as Error).message).toMatch(/retry after 3600 s/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('honours a configured cap, per client and per call', async () => {
+    answers = [status(429, { 'retry-after': '5' })];
+    await expect(get({ maxRetryAfterMs: 1000 })).rejects.toMatchObject({ retryAfterMs: 5000 });
+    answers = [status(429, { 'retry-after': '5' }), status(200)];
+    const call = get({ maxRetryAfterMs: 1000 }, { maxRetryAfterMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(5000);
+    await expect(call).resolves.toBeDefined();
+  });
+
+  it('gives up after maxRetries and surfaces the last answer', async () => {
+    answers = [status(500), status(500), status(500), status(200)];
+    const call = get().catch((caught: unknown) => caught);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await call).toBeInstanceOf(InternalServerError);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('retries a connection error, and maxRetries 0 (per call) turns retries off', async () => {
+    answers = [];
+    const call = get({}, { maxRetries: 0 }).catch((caught: unknown) => caught);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await call).toMatchObject({ name: 'APIConnectionError' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never retries POST, whatever the status', async () => {
+    answers = [status(503), status(200)];
+    const call = client()
+      .POST('/accounts/{accountId}/users', { params: { path: { accountId: '0123456789abcdef0123456789abcdef' } }, body: { email: 'a@b.c' } })
+      .catch((caught: unknown) => caught);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await call).toBeInstanceOf(InternalServerError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('retries 408 and retries DELETE (idempotent)', async () => {
+    answers = [status(408), status(200)];
+    const call = client().DELETE('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415' } },
+    });
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(call).resolves.toBeDefined();
+    expect(calls.map((c) => c.method)).toEqual(['DELETE', 'DELETE']);
+  });
+});

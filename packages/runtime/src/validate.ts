@@ -1,0 +1,87 @@
+// Path parameters are checked against the rules the generator took from the spec before any
+// request is built, so a bad id never reaches a provider. Whatever the schema says, a parameter is
+// one path segment: no "/" or "\\", no control characters, and not "." or ".." (URL parsers
+// resolve dot segments, even percent-encoded, and would change the target; RFC 3986 §5.2.4).
+import type { OperationDefinition, ParamRule } from './definition.js';
+import { ValidationError } from './errors.js';
+import type { Redactor } from './redact.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGER = /^-?\d+$/;
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+const NOT_ONE_SEGMENT = /[/\\\u0000-\u001f\u007f]/;
+
+/** Describes the rule in words, for error messages ("an integer >= 1", "a UUID of at most 36 characters"). */
+export function describeRule(rule: ParamRule): string {
+  const parts: string[] = [];
+  if (rule.enum) return `one of ${rule.enum.map((value) => JSON.stringify(value)).join(', ')}`;
+  if (rule.type === 'integer' || rule.type === 'number') {
+    parts.push(rule.type === 'integer' ? 'an integer' : 'a number');
+    if (rule.minimum !== undefined) parts.push(`>= ${rule.minimum}`);
+    if (rule.exclusiveMinimum !== undefined) parts.push(`> ${rule.exclusiveMinimum}`);
+    if (rule.maximum !== undefined) parts.push(`<= ${rule.maximum}`);
+    return parts.join(' ');
+  }
+  if (rule.type === 'boolean') return 'true or false';
+  parts.push(rule.format === 'uuid' ? 'a UUID' : 'a single path segment');
+  if (rule.minLength !== undefined) parts.push(`of at least ${rule.minLength} characters`);
+  if (rule.maxLength !== undefined) parts.push(`of at most ${rule.maxLength} characters`);
+  if (rule.pattern !== undefined) parts.push(`matching ${rule.pattern}`);
+  return parts.join(' ');
+}
+
+function breaks(rule: ParamRule, value: unknown): boolean {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return true;
+  const text = String(value);
+  if (rule.enum) return !rule.enum.some((allowed) => String(allowed) === text);
+  switch (rule.type) {
+    case 'boolean':
+      return text !== 'true' && text !== 'false';
+    case 'integer':
+    case 'number': {
+      if (typeof value === 'boolean') return true;
+      if (typeof value === 'string' && !(rule.type === 'integer' ? INTEGER : NUMBER).test(value)) return true;
+      const number = Number(value);
+      if (!Number.isFinite(number)) return true;
+      if (rule.type === 'integer' && !Number.isSafeInteger(number)) return true;
+      if (rule.minimum !== undefined && number < rule.minimum) return true;
+      if (rule.exclusiveMinimum !== undefined && number <= rule.exclusiveMinimum) return true;
+      return rule.maximum !== undefined && number > rule.maximum;
+    }
+    case 'string': {
+      const length = [...text].length;
+      if (length === 0 || text === '.' || text === '..' || NOT_ONE_SEGMENT.test(text)) return true;
+      if (rule.minLength !== undefined && length < rule.minLength) return true;
+      if (rule.maxLength !== undefined && length > rule.maxLength) return true;
+      if (rule.format === 'uuid' && !UUID.test(text)) return true;
+      return rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(text);
+    }
+  }
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Throws a ValidationError naming the first parameter that breaks its rule. */
+export function validatePathParams(
+  operation: OperationDefinition,
+  values: Readonly<Record<string, unknown>> | undefined,
+  redactor: Redactor,
+): void {
+  for (const [name, rule] of Object.entries(operation.pathParams)) {
+    const value = values?.[name];
+    if (value === undefined || value === null || breaks(rule, value)) {
+      const expected = describeRule(rule);
+      throw new ValidationError(
+        redactor.text(
+          `${operation.operationId}: path parameter "${name}" must be ${expected} (got ${show(value)}); nothing was sent`,
+        ),
+        name,
+        expected,
+      );
+    }
+  }
+}
