@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discoverSpecs, isAlive, isListening, startMocks } from './index.js';
+import { discoverSpecs, isAlive, prismProcessesOn, startMocks } from './index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -15,12 +15,13 @@ describe('startMocks', () => {
     try {
       const bad = await fetch(`${nscale.url}/api/v1/organizations/not-a-uuid/users`, { headers: { authorization: 'Bearer t' } });
       expect(bad.status).toBe(422);
+      expect(prismProcessesOn(nscale.port)).toEqual([nscale.pid]);
     } finally {
       await mocks.stop();
     }
     for (const mock of Object.values(mocks.mocks)) {
       expect(isAlive(mock.pid)).toBe(false);
-      expect(await isListening(mock.port)).toBe(false);
+      expect(prismProcessesOn(mock.port)).toEqual([]);
     }
   });
 
@@ -59,7 +60,7 @@ describe('startMocks', () => {
     }
     for (const mock of started) {
       expect(isAlive(mock.pid)).toBe(false);
-      expect(await isListening(mock.port)).toBe(false);
+      expect(prismProcessesOn(mock.port)).toEqual([]);
     }
   });
 });

@@ -3,7 +3,7 @@
 // whose death would leave Prism running), with request validation on and `--errors`, so a request
 // or a documented example that breaks the spec is an error, not a warning.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
@@ -63,6 +63,27 @@ export function isListening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Pids of Prism processes serving `port`, found by their command line. (A bare "is the port
+ * open" check can be fooled: another test may be handed the same port a moment later.)
+ */
+export function prismProcessesOn(port: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const at = argv.indexOf('--port');
+      if (argv.some((arg) => arg === prismBin) && at >= 0 && argv[at + 1] === String(port) && isAlive(Number(entry))) {
+        pids.push(Number(entry));
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
 }
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
@@ -168,7 +189,8 @@ export async function startMocks(specs: readonly MockSpec[], { timeoutMs = 30_00
       const left: string[] = [];
       for (const { mock } of running) {
         if (isAlive(mock.pid)) left.push(`${mock.name}: pid ${mock.pid} still running`);
-        if (await isListening(mock.port)) left.push(`${mock.name}: port ${mock.port} still listening`);
+        const serving = prismProcessesOn(mock.port);
+        if (serving.length > 0) left.push(`${mock.name}: port ${mock.port} still served by pid ${serving.join(', ')}`);
       }
       if (left.length > 0) throw new Error(`mocks left behind: ${left.join('; ')}`);
     },
