@@ -62,6 +62,20 @@ export default function gcoreIamFixes() {
             },
           },
         }),
+
+        // The vendor operation sits under the API-wide APIKey security like every other, and
+        // Gcore answers 401 to a missing or invalid key, but the fragment does not document it;
+        // a client (and a mock) should know that answer. It has no body, like Gcore's other 401s.
+        'revoke-access-unauthorized': () => ({
+          Operation: {
+            enter(operation) {
+              if (operation.operationId !== 'iamRevokeClientUserAccess' || !operation.responses || operation.responses['401']) return;
+              operation.responses['401'] = {
+                description: 'No credentials were sent, or the API key is not valid.',
+              };
+            },
+          },
+        }),
       },
     },
   };

@@ -145,9 +145,14 @@ export function createAuthenticator(
     ),
   ];
 
+  // Headers from static credentials never change: computed once per requirement.
+  const fixed = new WeakMap<SecurityRequirement, AppliedAuth>();
+
   return {
     headerNames,
     async apply(requirement) {
+      const known = fixed.get(requirement);
+      if (known) return known;
       if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0)) return { headers: {} };
       const alternative = choose(requirement);
       if (!alternative) throw missing(requirement);
@@ -169,7 +174,11 @@ export function createAuthenticator(
         const [name, headerValue] = headerFor(scheme, value, api.apiKeyPrefix);
         headers[name] = headerValue;
       }
-      return { headers, ...(refreshableToken === undefined ? {} : { refreshableToken }), ...(invalidate ? { invalidate } : {}) };
+      if (refreshableToken === undefined) {
+        fixed.set(requirement, { headers });
+        return { headers };
+      }
+      return { headers, refreshableToken, ...(invalidate ? { invalidate } : {}) };
     },
   };
 }

@@ -6,6 +6,7 @@ import type { HttpMethod as LowerMethod, MediaType, PathsWithMethod, RequiredKey
 import { createAuthenticator } from './auth.js';
 import { serverUrl, type ApiDefinition, type OperationDefinition } from './definition.js';
 import { ValidationError } from './errors.js';
+import { RateGate } from './rate.js';
 import { Redactor } from './redact.js';
 import { createTransport, type Logger, type RequestContext, type RequestOptions } from './transport.js';
 import { validatePathParams } from './validate.js';
@@ -21,6 +22,8 @@ export interface BaseClientOptions extends RequestOptions {
   readonly logger?: Logger;
   /** Environment to read credentials and the base URL from. Default: process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Paces every request of this client to at most this many per second. Default: no pacing. */
+  readonly maxRequestsPerSecond?: number;
 }
 
 /** Lets a package pick the base URL per request (LivePerson resolves a domain per account). */
@@ -110,6 +113,7 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     userAgent: `${agent} node/${process.version}`,
     defaults,
     logger: options.logger,
+    gate: new RateGate(options.maxRequestsPerSecond),
     contextOf: (request) => contexts.get(request) ?? { security: api.security, options: {} },
   });
 
@@ -122,10 +126,6 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
       validatePathParams(operation, params.path, redactor);
       if (operation.deprecated) options.logger?.warn?.(`${api.title}: ${operation.operationId} is deprecated`);
 
-      const url = new URL(request.url);
-      for (const [name, value] of Object.entries(operation.constantQuery ?? {})) {
-        if (!url.searchParams.has(name)) url.searchParams.set(name, value);
-      }
       // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
       let base = baseUrl;
       if (!explicitBase) {
@@ -133,7 +133,14 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
         const resolved = own ? serverUrl(own) : await hooks.resolveBaseUrl?.({ operation, pathParams: params.path ?? {} });
         if (resolved) base = trimSlash(resolved);
       }
-      const target = base === baseUrl ? url.href : `${base}${url.href.slice(baseUrl.length)}`;
+      let target = base === baseUrl ? request.url : `${base}${request.url.slice(baseUrl.length)}`;
+      if (operation.constantQuery) {
+        const url = new URL(target);
+        for (const [name, value] of Object.entries(operation.constantQuery)) {
+          if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+        }
+        target = url.href;
+      }
       const next =
         target === request.url
           ? request

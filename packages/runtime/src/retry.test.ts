@@ -129,6 +129,28 @@ describe('retries (fake timers)', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('paces requests to maxRequestsPerSecond', async () => {
+    answers = [status(200), status(200), status(200)];
+    const api = client({ maxRequestsPerSecond: 10 });
+    const calls3 = Promise.all([0, 1, 2].map(() => api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } })));
+    await vi.advanceTimersByTimeAsync(250);
+    await calls3;
+    expect(calls.map((call) => call.at - calls[0]!.at)).toEqual([0, 100, 200]);
+  });
+
+  it('holds every request of the client after a 429 with Retry-After, not just the one retried', async () => {
+    answers = [status(429, { 'retry-after': '2' }), status(200), status(200)];
+    const api = client();
+    const first = api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
+    await vi.advanceTimersByTimeAsync(10);
+    const second = api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 2 } } });
+    await vi.advanceTimersByTimeAsync(1989);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([first, second]);
+    expect(calls.slice(1).map((call) => call.at - calls[0]!.at)).toEqual([2000, 2000]);
+  });
+
   it('retries 408 and retries DELETE (idempotent)', async () => {
     answers = [status(408), status(200)];
     const call = client().DELETE('/accounts/{accountId}/users/{userId}', {

@@ -9,6 +9,7 @@ import {
   APIError,
   errorFromResponse,
 } from './errors.js';
+import type { RateGate } from './rate.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import {
   backoffDelay,
@@ -48,6 +49,8 @@ export interface TransportConfig {
   readonly defaults: RequestOptions;
   readonly logger?: Logger | undefined;
   readonly contextOf: (request: Request) => RequestContext;
+  /** Shared pacing of the client's requests. */
+  readonly gate: RateGate;
 }
 
 class TimeoutSignal {
@@ -91,19 +94,23 @@ export function createTransport(config: TransportConfig): (request: Request) => 
     let method = request.method;
     let payload = body;
     const timeout = new TimeoutSignal(timeoutMs, request.signal);
+    const given: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      given[name] = value;
+    });
+    given['user-agent'] = config.userAgent;
     try {
       for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-        const headers = new Headers(request.headers);
-        headers.set('user-agent', config.userAgent);
-        if (new URL(url).origin === origin) {
-          for (const [name, value] of Object.entries(credentials)) headers.set(name, value);
+        const headers: Record<string, string> = { ...given };
+        if (hop === 0 || new URL(url).origin === origin) {
+          Object.assign(headers, credentials);
         } else {
           // RFC 9110 §15.4: a redirect may lead anywhere; credentials stay with their origin.
-          for (const name of [...headers.keys()]) {
-            if (isSensitiveHeader(name) || auth.headerNames.some((own) => own.toLowerCase() === name)) headers.delete(name);
+          for (const name of Object.keys(headers)) {
+            if (isSensitiveHeader(name) || auth.headerNames.some((own) => own.toLowerCase() === name)) delete headers[name];
           }
         }
-        if (payload === undefined) headers.delete('content-type');
+        if (payload === undefined) delete headers['content-type'];
         const response = await config.fetch(url, {
           method,
           headers,
@@ -154,6 +161,8 @@ export function createTransport(config: TransportConfig): (request: Request) => 
     let refreshedAfter401 = false;
 
     for (let retry = 0; ; retry++) {
+      const turn = config.gate.wait(request.signal);
+      if (turn) await turn;
       const applied = await auth.apply(context.security);
       let response: Response;
       try {
@@ -180,12 +189,15 @@ export function createTransport(config: TransportConfig): (request: Request) => 
       if (response.ok || response.status < 400) return response;
 
       const retryAfterMs = parseRetryAfter(response.headers);
-      const wantsRetry = isRetryableStatus(response.status) && retry < maxRetries;
-      if (wantsRetry && (retryAfterMs === undefined || retryAfterMs <= options.maxRetryAfterMs)) {
+      const honoured = retryAfterMs !== undefined && retryAfterMs <= options.maxRetryAfterMs;
+      // The provider asked every caller to wait: hold all of this client's requests, not just this one.
+      if (honoured && isRetryableStatus(response.status)) config.gate.pauseUntil(Date.now() + retryAfterMs);
+      if (isRetryableStatus(response.status) && retry < maxRetries && (retryAfterMs === undefined || honoured)) {
         const delay = retryAfterMs ?? backoffDelay(retry, options);
         await discard(response);
         log(`${request.method} ${request.url}: ${response.status}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
-        await sleep(delay, request.signal);
+        // With Retry-After the paused gate does the waiting (at the top of the loop).
+        if (retryAfterMs === undefined) await sleep(delay, request.signal);
         continue;
       }
       throw await errorFromResponse(response, request, redactor, retryAfterMs);

@@ -30,6 +30,13 @@ export function describeRule(rule: ParamRule): string {
   return parts.join(' ');
 }
 
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let regexp = patterns.get(pattern);
+  if (!regexp) patterns.set(pattern, (regexp = new RegExp(pattern, 'u')));
+  return regexp;
+}
+
 function breaks(rule: ParamRule, value: unknown): boolean {
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return true;
   const text = String(value);
@@ -54,7 +61,7 @@ function breaks(rule: ParamRule, value: unknown): boolean {
       if (rule.minLength !== undefined && length < rule.minLength) return true;
       if (rule.maxLength !== undefined && length > rule.maxLength) return true;
       if (rule.format === 'uuid' && !UUID.test(text)) return true;
-      return rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(text);
+      return rule.pattern !== undefined && !compiled(rule.pattern).test(text);
     }
   }
 }

@@ -7,12 +7,13 @@
 // Output is byte-identical on rerun; --check writes nothing and fails on any difference.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { bundleApi, type ApiEntry, type Workspace } from './apis.js';
 import { describeSpec, onlyValue, resolveLocal, type SpecDescription } from './describe.js';
 import { renderApiModule, renderReadme } from './render.js';
 import { scaffoldFiles } from './scaffold.js';
 import { serializeSpec } from './serialize.js';
+import { TypesWorker } from './types.js';
+
 
 export const GENERATED_DIR = 'src/generated';
 
@@ -49,9 +50,8 @@ function withConstantQueryOptional(document: Record<string, unknown>): Record<st
   return copy;
 }
 
-async function renderTypes(api: ApiEntry, document: Record<string, unknown>): Promise<string> {
-  const ast = await openapiTS(withConstantQueryOptional(document) as never, { silent: true });
-  return `${generatedHeader(api, '//')}\n${astToString(ast)}`;
+async function renderTypes(worker: TypesWorker, api: ApiEntry, document: Record<string, unknown>): Promise<string> {
+  return `${generatedHeader(api, '//')}\n${await worker.render(withConstantQueryOptional(document))}`;
 }
 
 export interface GeneratedFile {
@@ -61,16 +61,16 @@ export interface GeneratedFile {
   readonly scaffold?: boolean;
 }
 
-export async function renderApi(workspace: Workspace, api: ApiEntry): Promise<{ files: GeneratedFile[]; spec: SpecDescription }> {
+export async function renderApi(workspace: Workspace, api: ApiEntry, worker: TypesWorker): Promise<{ files: GeneratedFile[]; spec: SpecDescription }> {
   const { document } = await bundleApi(workspace, api);
   const spec = describeSpec(document);
   const dir = path.join(workspace.rootDir, api.client.output);
   const files: GeneratedFile[] = [
     { path: path.join(dir, 'openapi.json'), content: serializeSpec(document) },
-    { path: path.join(dir, GENERATED_DIR, 'schema.gen.ts'), content: await renderTypes(api, document) },
+    { path: path.join(dir, GENERATED_DIR, 'schema.gen.ts'), content: await renderTypes(worker, api, document) },
     { path: path.join(dir, GENERATED_DIR, 'api.gen.ts'), content: generatedHeader(api, '//') + renderApiModule(api, spec) },
     { path: path.join(dir, 'README.md'), content: generatedHeader(api, '<!--') + renderReadme(api, spec) },
-    ...scaffoldFiles(api, spec).map((file) => ({ ...file, path: path.join(dir, file.path), scaffold: true })),
+    ...scaffoldFiles(api, spec, await readFile(path.join(workspace.rootDir, 'LICENSE'), 'utf8')).map((file) => ({ ...file, path: path.join(dir, file.path), scaffold: true })),
   ];
   return { files, spec };
 }
@@ -88,9 +88,19 @@ export interface GenerateResult {
 export async function generateApis(
   workspace: Workspace,
   apis: readonly ApiEntry[],
-  { check, log = (line: string) => process.stdout.write(`${line}\n`) }: { check: boolean; log?: (line: string) => void },
+  {
+    check,
+    log = (line: string) => process.stdout.write(`${line}\n`),
+    worker: given,
+  }: { check: boolean; log?: (line: string) => void; worker?: TypesWorker },
 ): Promise<GenerateResult> {
-  const rendered = await Promise.all(apis.map((api) => renderApi(workspace, api)));
+  const worker = given ?? new TypesWorker();
+  let rendered;
+  try {
+    rendered = await Promise.all(apis.map((api) => renderApi(workspace, api, worker)));
+  } finally {
+    if (!given) await worker.close();
+  }
   const written: string[] = [];
   const stale: string[] = [];
   for (const [index, { files }] of rendered.entries()) {

@@ -18,7 +18,7 @@ const RUNTIME_ERRORS = [
   'ValidationError',
 ];
 
-export function scaffoldFiles(api: ApiEntry, spec: SpecDescription): { path: string; content: string }[] {
+export function scaffoldFiles(api: ApiEntry, spec: SpecDescription, license: string): { path: string; content: string }[] {
   const packageJson = {
     name: api.client.package,
     version: '0.1.0',
@@ -79,5 +79,6 @@ ${RUNTIME_ERRORS.map((name) => `  ${name},`).join('\n')}
       )}\n`,
     },
     { path: 'src/index.ts', content: index },
+    { path: 'LICENSE', content: license },
   ];
 }

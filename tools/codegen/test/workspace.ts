@@ -10,5 +10,6 @@ export async function copyWorkspace(): Promise<{ dir: string; remove: () => Prom
   const dir = await mkdtemp(path.join(tmpdir(), 'offboard-codegen-'));
   await cp(path.join(repoRoot, 'specs'), path.join(dir, 'specs'), { recursive: true });
   await cp(path.join(repoRoot, 'redocly.yaml'), path.join(dir, 'redocly.yaml'));
+  await cp(path.join(repoRoot, 'LICENSE'), path.join(dir, 'LICENSE'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -16,7 +16,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const specs = await discoverSpecs(repoRoot);
   const mocks = await startMocks(specs);
-  process.stdout.write(`prism mocks: ${specs.length} started in ${mocks.startupMs} ms\n`);
+  const processes = new Set(Object.values(mocks.mocks).map((mock) => mock.pid)).size;
+  process.stdout.write(`prism mocks: ${processes} Prism processes for ${specs.length} specs, up in ${mocks.startupMs} ms\n`);
   project.provide('mockUrls', Object.fromEntries(Object.values(mocks.mocks).map((mock) => [mock.name, mock.url])));
   return () => mocks.stop();
 }

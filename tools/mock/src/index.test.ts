@@ -2,15 +2,38 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { discoverSpecs, isAlive, prismProcessesOn, startMocks } from './index.js';
+import { discoverSpecs, isAlive, joinSpecs, prismProcessesOn, startMocks } from './index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('joinSpecs', () => {
+  const spec = (path: string, schema: object) => ({
+    openapi: '3.1.0',
+    servers: [{ url: 'https://api.example.com' }],
+    paths: { [path]: { get: { operationId: path } } },
+    components: { schemas: { Error: schema } },
+  });
+
+  it('joins the paths of specs served from one origin, sharing identical components', () => {
+    const joined = joinSpecs([spec('/a', { type: 'object' }), spec('/b', { type: 'object' })]);
+    expect(Object.keys(joined['paths'] as object)).toEqual(['/a', '/b']);
+    expect(joined['components']).toEqual({ schemas: { Error: { type: 'object' } } });
+  });
+
+  it('refuses to pick between two different definitions of one component or operation', () => {
+    expect(() => joinSpecs([spec('/a', { type: 'object' }), spec('/b', { type: 'string' })])).toThrow('components.schemas.Error differs');
+    expect(() => joinSpecs([spec('/a', { type: 'object' }), { paths: { '/a': { get: { operationId: 'other' } } } }])).toThrow('get /a is in both');
+  });
+});
 
 describe('startMocks', () => {
   it('serves every bundled spec, validates requests, and leaves nothing behind', async () => {
     const specs = await discoverSpecs(repoRoot);
     expect(specs.map((spec) => spec.name)).toEqual(['cloudflare-access', 'gcore-iam', 'gcore-iam-reseller', 'liveperson-users', 'nscale-identity']);
     const mocks = await startMocks(specs);
+    // Gcore's two specs share api.gcore.com in production, so one mock serves both.
+    expect(mocks.mocks['gcore-iam']!.url).toBe(mocks.mocks['gcore-iam-reseller']!.url);
+    expect(new Set(Object.values(mocks.mocks).map((mock) => mock.pid)).size).toBe(4);
     const nscale = mocks.mocks['nscale-identity']!;
     try {
       const bad = await fetch(`${nscale.url}/api/v1/organizations/not-a-uuid/users`, { headers: { authorization: 'Bearer t' } });

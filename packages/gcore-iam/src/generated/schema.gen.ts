@@ -423,6 +423,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserRole"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["UserNotInAccount"];
         };
@@ -443,6 +444,13 @@ export interface operations {
         responses: {
             /** @description The user's access has been successfully revoked. */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials were sent, or the API key is not valid. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -541,6 +549,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponseArray"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["AccountNotFound"];
         };
@@ -566,6 +575,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["TokenNotFound"];
         };

@@ -1,0 +1,41 @@
+// Batch input: a CSV with the header `provider,account,user`. Every row is checked before
+// anything is sent; a bad row is an InputError naming its line.
+import { parse } from 'csv-parse/sync';
+import { validateTarget } from './offboard.js';
+import { InputError, PROVIDERS, targetKey, type ProviderName, type Target } from './types.js';
+
+const HEADER = ['provider', 'account', 'user'];
+
+export function parseTargets(text: string, source = 'batch'): Target[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+  } catch (error) {
+    throw new InputError(`${source}: not a readable CSV: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [header, ...rows] = records;
+  if (!header || header.record.map((cell) => cell.toLowerCase()).join(',') !== HEADER.join(',')) {
+    throw new InputError(`${source}: line 1 must be the header "${HEADER.join(',')}"`);
+  }
+  const seen = new Map<string, number>();
+  return rows.map(({ record, info }) => {
+    const line = info.lines;
+    const where = `${source}: line ${line}`;
+    if (record.length !== 3) throw new InputError(`${where}: expected 3 fields (provider,account,user), got ${record.length}`);
+    const [provider, account, user] = record as [string, string, string];
+    if (!PROVIDERS.includes(provider as ProviderName)) {
+      throw new InputError(`${where}: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`);
+    }
+    const target: Target = { provider: provider as ProviderName, account, user };
+    try {
+      validateTarget(target);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
+      throw error;
+    }
+    const earlier = seen.get(targetKey(target));
+    if (earlier !== undefined) throw new InputError(`${where}: the same target as line ${earlier}`);
+    seen.set(targetKey(target), line);
+    return target;
+  });
+}

@@ -1,0 +1,149 @@
+// Gcore (IAM + IAM Reseller, one API key). A user may belong to several accounts, and Gcore
+// answers 403 to a removal while the user has access to other accounts (deleting the user) or
+// has issued API tokens in the account. The plan avoids both:
+//   - is the user in the target account? (GET client-user: 404 means already absent)
+//   - which accounts does the user belong to? (GET /iam/users, `client_and_roles`)
+//   - which tokens did the user issue there? (GET /iam/v2/.../tokens?issued_by): they block the
+//     removal unless --revoke-tokens, which deletes exactly those tokens first
+//   - only account → delete the user; several → revoke the target account only, or with
+//     --all-accounts revoke every other account and then delete the user.
+// The v1 token endpoints are deprecated and gone upstream: never used. A 403 that still happens
+// (the state changed under us) becomes `blocked`, with the flag that resolves it.
+import { api as iamApi, NotFoundError, PermissionDeniedError, type Client as IamClient } from '@offboard/gcore-iam';
+import type { Client as ResellerClient } from '@offboard/gcore-iam-reseller';
+import type { StepLog } from '../steps.js';
+import type { Verdict } from '../types.js';
+import { checkIds, finalDelete, type Policy } from './policy.js';
+
+export interface GcoreClients {
+  readonly iam: IamClient;
+  readonly reseller: ResellerClient;
+}
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 10_000;
+
+/** The accounts Gcore lists for the user, or undefined when the user list does not show the user. */
+async function accountsOf(iam: IamClient, log: StepLog, userId: number): Promise<number[] | undefined> {
+  for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += PAGE_SIZE) {
+    const { data } = await log.read('GET', `/iam/users?limit=${PAGE_SIZE}&offset=${offset}`, () =>
+      iam.GET('/iam/users', { params: { query: { limit: PAGE_SIZE, offset } } }),
+    );
+    const user = data.results.find((candidate) => candidate.id === userId);
+    if (user) return [...new Set(user.client_and_roles.map((entry) => entry.client_id))];
+    if (data.results.length < PAGE_SIZE || !data.next || offset + PAGE_SIZE >= data.count) return undefined;
+  }
+  return undefined;
+}
+
+/** Ids of the live tokens `userId` issued in `clientId` (the filter is checked again here). */
+async function tokensOf(iam: IamClient, log: StepLog, clientId: number, userId: number): Promise<number[]> {
+  const { data } = await log.read('GET', `/iam/v2/clients/${clientId}/tokens?issued_by=${userId}`, () =>
+    iam.GET('/iam/v2/clients/{clientId}/tokens', { params: { path: { clientId }, query: { issued_by: userId } } }),
+  );
+  return data.filter((token) => token.client_user.user_id === userId && !token.deleted).map((token) => token.id);
+}
+
+/** A delete whose target may already be gone (a token, another account's access): 404 is fine. */
+async function removeIfPresent(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
+/** Turns Gcore's 403 about tokens or several accounts into `blocked`, naming the flag that resolves it. */
+function blockedBy(error: unknown, userId: number): Verdict | undefined {
+  if (!(error instanceof PermissionDeniedError)) return undefined;
+  const text = `${error.message} ${JSON.stringify(error.body ?? '')}`;
+  if (/token/i.test(text)) {
+    return { outcome: 'blocked', reason: `Gcore refused: user ${userId} has API tokens; rerun with --revoke-tokens` };
+  }
+  if (/multiple accounts|several accounts|other accounts/i.test(text)) {
+    return { outcome: 'blocked', reason: `Gcore refused: user ${userId} still has access to other accounts; rerun with --all-accounts` };
+  }
+  return undefined;
+}
+
+export const gcorePolicy: Policy<GcoreClients> = {
+  provider: 'gcore',
+
+  validate(target) {
+    checkIds(iamApi, 'iamRevokeClientUserAccess', {
+      clientId: { field: 'account', value: target.account },
+      userId: { field: 'user', value: target.user },
+    });
+  },
+
+  // One user's accounts and tokens change as each of their targets runs: one at a time.
+  exclusiveKey: (target) => `gcore/${target.user}`,
+
+  async run(target, log, { iam, reseller }, options) {
+    const clientId = Number(target.account);
+    const userId = Number(target.user);
+
+    try {
+      await log.read('GET', `/iam/clients/${clientId}/client-users/${userId}`, () =>
+        iam.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError) return { outcome: 'already-absent', reason: `user ${userId} is not in account ${clientId}` };
+      throw error;
+    }
+
+    const accounts = (await accountsOf(iam, log, userId)) ?? [clientId];
+    const others = accounts.filter((account) => account !== clientId);
+    const deletesUser = others.length === 0 || options.allAccounts;
+    const touched = deletesUser ? [...others, clientId] : [clientId];
+
+    const tokens = new Map<number, number[]>();
+    for (const account of touched) {
+      const ids = await tokensOf(iam, log, account, userId);
+      if (ids.length > 0) tokens.set(account, ids);
+    }
+    if (tokens.size > 0 && !options.revokeTokens) {
+      const listed = [...tokens].map(([account, ids]) => `account ${account}: ${ids.join(', ')}`).join('; ');
+      return {
+        outcome: 'blocked',
+        reason: `user ${userId} issued API tokens (${listed}); Gcore refuses the removal while they exist: rerun with --revoke-tokens to delete them first`,
+      };
+    }
+
+    try {
+      for (const account of touched) {
+        for (const tokenId of tokens.get(account) ?? []) {
+          await removeIfPresent(() =>
+            log.write('DELETE', `/iam/v2/clients/${account}/tokens/${tokenId}`, () =>
+              iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: account, tokenId } } }),
+            ),
+          );
+        }
+        if (account !== clientId) {
+          await removeIfPresent(() =>
+            log.write('DELETE', `/iam/clients/${account}/client-users/${userId}`, () =>
+              iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: account, userId } } }),
+            ),
+          );
+        }
+      }
+      const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
+      if (deletesUser) {
+        return await finalDelete(log, `/iam/users/${userId}`, () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
+          done: { outcome: 'deleted', ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}) },
+          absent,
+        });
+      }
+      return await finalDelete(
+        log,
+        `/iam/clients/${clientId}/client-users/${userId}`,
+        () => iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+        { done: { outcome: 'removed', reason: `user ${userId} keeps access to accounts ${others.join(', ')} (use --all-accounts to delete the user)` }, absent },
+      );
+    } catch (error) {
+      const blocked = blockedBy(error, userId);
+      if (blocked) return blocked;
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,65 @@
+// LivePerson Users API v4: read the user to learn the data revision (`ac-revision`), then DELETE
+// with `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name
+// no status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a
+// bounded number of times. 404 means the user is already gone.
+import { api, ConflictError, NotFoundError, type Client } from '@offboard/liveperson-users';
+import { checkIds, finalDelete, type Policy } from './policy.js';
+
+const REVISION = /^\d+$/;
+
+export const livepersonPolicy: Policy<Client> = {
+  provider: 'liveperson',
+
+  validate(target) {
+    checkIds(api, 'deleteUser', {
+      accountId: { field: 'account', value: target.account },
+      userId: { field: 'user', value: target.user },
+    });
+  },
+
+  // The revision is the account's: two deletes in one account at once would invalidate each other.
+  exclusiveKey: (target) => `liveperson/${target.account}`,
+
+  async run(target, log, client, options) {
+    const path = { accountId: target.account, userId: Number(target.user) };
+    const where = `/api/account/${target.account}/configuration/le-users/users/${target.user}`;
+    const absent = { outcome: 'already-absent', reason: `no user ${target.user} in account ${target.account}` } as const;
+    for (let attempt = 0; ; attempt++) {
+      let revision: string | null;
+      try {
+        const { response } = await log.read('GET', where, () =>
+          client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path } }),
+        );
+        revision = response.headers.get('ac-revision');
+      } catch (error) {
+        if (error instanceof NotFoundError) return absent;
+        throw error;
+      }
+      if (revision === null || !REVISION.test(revision)) {
+        return {
+          outcome: 'failed',
+          reason: `LivePerson answered without a usable ac-revision (${JSON.stringify(revision)}); not deleting without one`,
+        };
+      }
+      try {
+        return await finalDelete(
+          log,
+          where,
+          () =>
+            client.DELETE('/api/account/{accountId}/configuration/le-users/users/{userId}', {
+              params: { path, header: { 'If-Match': revision } },
+            }),
+          { done: { outcome: 'deleted' }, absent },
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        if (attempt >= options.maxRevisionRetries) {
+          return {
+            outcome: 'failed',
+            reason: `the user's revision changed ${attempt + 1} times while deleting (last ${error.status}); try again later`,
+          };
+        }
+      }
+    }
+  },
+};

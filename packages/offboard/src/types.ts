@@ -1,0 +1,45 @@
+// The vocabulary of offboarding: a target, the steps taken for it, and how it ended.
+
+export const PROVIDERS = ['gcore', 'cloudflare', 'nscale', 'liveperson'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** Remove `user` from `account` at `provider`. Ids are kept as the operator wrote them. */
+export interface Target {
+  readonly provider: ProviderName;
+  readonly account: string;
+  readonly user: string;
+}
+
+export type Mode = 'plan' | 'apply';
+
+/** One HTTP request of a target: `status` is null for a planned write that was not sent. */
+export interface Step {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | null;
+}
+
+/** How a target ended: deleted (the user is gone), removed (access to this account revoked). */
+export type Outcome = 'deleted' | 'removed' | 'already-absent' | 'blocked' | 'failed';
+
+export interface TargetResult extends Target {
+  /** `planned` in plan mode (the reason then says what apply would do). */
+  readonly outcome: Outcome | 'planned';
+  readonly steps: readonly Step[];
+  readonly reason?: string;
+}
+
+/** What a policy concludes; in plan mode, what apply would conclude. */
+export interface Verdict {
+  readonly outcome: Outcome;
+  readonly reason?: string;
+}
+
+export function targetKey(target: Target): string {
+  return `${target.provider}/${target.account}/${target.user}`;
+}
+
+/** Bad input: reported with exit code 2, before any request is sent. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}

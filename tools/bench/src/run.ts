@@ -1,0 +1,86 @@
+// `pnpm bench`: every figure measured side by side in one run, printed as one Markdown table.
+// Figures, not pass/fail: nothing here fails on a number. `--quick` runs tiny sizes (a smoke test).
+import { parseArgs } from 'node:util';
+import { benchBatch } from './batch.js';
+import { benchClient } from './client.js';
+import { benchCodegen, benchScale } from './codegen.js';
+import { format } from './measure.js';
+import { benchSize } from './size.js';
+
+type Row = readonly [benchmark: string, ours: string, anchor: string, ratio: string, goal: string];
+
+export async function runBench({ quick = false, log = (line: string): unknown => process.stderr.write(`${line}\n`) }: { quick?: boolean; log?: (line: string) => unknown } = {}): Promise<string> {
+  const rows: Row[] = [];
+  const started = Date.now();
+
+  log('codegen…');
+  const codegen = await benchCodegen(quick ? 1 : 5);
+  rows.push([
+    `codegen: \`pnpm generate\`'s generator, 5 specs (median of ${codegen.runs})`,
+    format.seconds(codegen.ours),
+    `openapi-typescript CLI, same bundled specs: ${format.seconds(codegen.raw)}`,
+    format.ratio(codegen.ours.median / codegen.raw.median),
+    '≤ 1.10',
+  ]);
+
+  log('scale…');
+  const sizes = quick ? [20, 40] : [100, 1000, 5000];
+  const scale = await benchScale(sizes, !quick);
+  const smallest = scale[0]!;
+  for (const point of scale) {
+    const perOperation = (point.ours.seconds * 1000) / point.operations;
+    const anchors = [
+      point.raw ? `openapi-typescript ${point.raw.seconds.toFixed(2)} s, ${format.mb(point.raw.peakMb)}` : '',
+      point.heyApi ? `@hey-api/openapi-ts ${point.heyApi.seconds.toFixed(2)} s, ${format.mb(point.heyApi.peakMb)}` : '',
+    ].filter(Boolean);
+    rows.push([
+      `scale: ${point.label}`,
+      `${point.ours.seconds.toFixed(2)} s, ${format.mb(point.ours.peakMb)} peak RSS, ${perOperation.toFixed(2)} ms/operation`,
+      anchors.join('; ') || `${smallest.label}: ${((smallest.ours.seconds * 1000) / smallest.operations).toFixed(2)} ms/operation`,
+      point.raw ? format.ratio(point.ours.seconds / point.raw.seconds) : format.ratio(perOperation / ((smallest.ours.seconds * 1000) / smallest.operations)),
+      point.raw ? 'beside the anchors' : 'ms/operation flat or falling (linear)',
+    ]);
+  }
+
+  log('client overhead…');
+  const client = await benchClient(quick ? { seconds: 0.3, rounds: 1 } : {});
+  rows.push([
+    `client overhead: generated client, concurrency ${client.concurrency} (median of rounds)`,
+    `${client.client.median.toFixed(0)} req/s (${client.client.min.toFixed(0)}–${client.client.max.toFixed(0)})`,
+    `raw fetch: ${client.raw.median.toFixed(0)} req/s (${client.raw.min.toFixed(0)}–${client.raw.max.toFixed(0)})`,
+    format.ratio(client.client.median / client.raw.median),
+    '≥ 0.95',
+  ]);
+
+  log('batch throughput…');
+  const runs = quick ? [{ targets: 200, rate: 200, paced: true }] : [{ targets: 10_000, rate: 1000, paced: true }, { targets: 10_000, rate: 1000, paced: false }];
+  for (const run of runs) {
+    const batch = await benchBatch(run);
+    rows.push([
+      `batch: ${batch.targets} targets, R = ${batch.rate} req/s, ${batch.label}`,
+      `${batch.achieved.toFixed(0)} req/s, ${format.mb(batch.peakMb)} peak RSS, ${batch.seconds.toFixed(1)} s; outcomes ${JSON.stringify(batch.outcomes)}; ${batch.processed} deletes processed, ${batch.processedTwice} twice; ${batch.limited} answered 429`,
+      `R = ${batch.rate} req/s`,
+      format.ratio(batch.achieved / batch.rate),
+      '≥ 0.90, ≤ 150 MB, each delete once',
+    ]);
+  }
+
+  log('size…');
+  for (const size of await benchSize()) {
+    rows.push([`size: ${size.label}`, size.gzipped ? `${format.kb(size.gzipped)} min+gz (${format.kb(size.minified)} min)` : '—', '', '', size.label.includes('own code') && size.label.startsWith('@offboard/') && !size.label.includes('runtime') ? '≤ 2 kB' : '']);
+  }
+
+  const table = [
+    '| benchmark | ours | anchor | ratio | goal |',
+    '|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    `Node ${process.version}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+  ].join('\n');
+  return `${table}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  process.stdout.write(await runBench({ quick: values.quick }));
+}

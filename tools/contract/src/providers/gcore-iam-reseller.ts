@@ -1,0 +1,17 @@
+// @offboard/gcore-iam-reseller: valid inputs for every operation (credentials as for Gcore IAM).
+import { createClient, type Client, type OperationId } from '@offboard/gcore-iam-reseller';
+import { expectTypeOf } from 'vitest';
+import { defineProvider } from '../harness.js';
+import { gcoreCredentials } from './gcore-iam.js';
+
+export default defineProvider<Client, OperationId>({
+  name: 'gcore-iam-reseller',
+  ...gcoreCredentials(createClient),
+  operations: {
+    async iamDeleteUser(client, init) {
+      const result = await client.DELETE('/iam/users/{userId}', { params: { path: { userId: 1001 } }, ...init });
+      expectTypeOf(result.data).toEqualTypeOf<undefined>();
+      return result;
+    },
+  },
+});
