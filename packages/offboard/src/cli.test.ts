@@ -107,6 +107,7 @@ describe('offboard CLI', () => {
     ['a bad concurrency', ['apply', '--provider', 'gcore', '--account', '100', '--user', '7', '--concurrency', '0'], /--concurrency must be a positive integer/],
     ['a missing file', ['apply', '--batch', '/no/such/file.csv'], /cannot read \/no\/such\/file\.csv: ENOENT/],
     ['--batch with --provider', ['apply', '--batch', 'x.csv', '--provider', 'gcore'], /--batch cannot be combined with --provider/],
+    ['a journal that cannot be opened', ['apply', '--provider', 'gcore', '--account', '100', '--user', '7', '--journal', '/no/such/dir/j.jsonl'], /cannot open the journal \/no\/such\/dir\/j\.jsonl: ENOENT/],
   ];
   it.each(usageErrors)('exits 2 on %s, and sends nothing', async (_name, args, message) => {
     const { code, stderr, stdout } = await offboard(args);

@@ -105,6 +105,10 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   }
 
   const [mode, ...extra] = positionals;
+  const showProgress = values.batch !== undefined && !values.json && io.stderr.isTTY === true;
+  const progress = showProgress
+    ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` }, cliProgress.Presets.shades_classic)
+    : undefined;
   let targets: Target[];
   let offboarder;
   try {
@@ -125,10 +129,6 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     return 2;
   }
 
-  const showProgress = values.batch !== undefined && !values.json && io.stderr.isTTY === true;
-  const progress = showProgress
-    ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` }, cliProgress.Presets.shades_classic)
-    : undefined;
   progress?.start(targets.length, 0);
   try {
     const results = await offboarder.run(mode as Mode, targets);

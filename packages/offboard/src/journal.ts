@@ -3,7 +3,7 @@
 // It records targets, methods, paths and statuses only: never a credential or a header.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Outcome, Step, Target } from './types.js';
-import { targetKey } from './types.js';
+import { InputError, targetKey } from './types.js';
 
 export type JournalEntry =
   | { readonly at: string; readonly target: string; readonly event: 'intent'; readonly method: string; readonly path: string }
@@ -38,6 +38,12 @@ export class Journal {
   /** Opens (or creates) a journal; a torn last line from a crash is ignored. */
   static open(file: string): Journal {
     const entries: JournalEntry[] = [];
+    let fd: number;
+    try {
+      fd = openSync(file, 'a');
+    } catch (error) {
+      throw new InputError(`cannot open the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
     if (existsSync(file)) {
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -48,7 +54,7 @@ export class Journal {
         }
       }
     }
-    return new Journal(openSync(file, 'a'), entries);
+    return new Journal(fd, entries);
   }
 
   /** The outcome a finished target ended with in an earlier run. */

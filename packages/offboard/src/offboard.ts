@@ -1,6 +1,5 @@
 // plan/apply for one target or a batch: the shared machinery around the provider policies
 // (validation first, bounded concurrency, the journal, and turning errors into outcomes).
-import pLimit from 'p-limit';
 import { Clients, type ClientOptionsByProvider } from './clients.js';
 import { Journal } from './journal.js';
 import { cloudflarePolicy } from './policies/cloudflare.js';
@@ -8,6 +7,7 @@ import { gcorePolicy } from './policies/gcore.js';
 import { livepersonPolicy } from './policies/liveperson.js';
 import { nscalePolicy } from './policies/nscale.js';
 import type { Policy, PolicyOptions } from './policies/policy.js';
+import { runBounded } from './schedule.js';
 import { StepLog } from './steps.js';
 import { InputError, PROVIDERS, type Mode, type ProviderName, type Target, type TargetResult, type Verdict } from './types.js';
 
@@ -105,28 +105,15 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   async function run(mode: Mode, targets: readonly Target[]): Promise<TargetResult[]> {
     for (const target of targets) validateTarget(target);
     for (const provider of new Set(targets.map((target) => target.provider))) clients.for(provider);
-    const limit = pLimit(Math.max(1, options.concurrency ?? 8));
-    // Targets that share an exclusive key queue in their own lane before taking a slot, so a
-    // long lane never holds slots the other targets could use.
-    const lanes = new Map<string, Promise<unknown>>();
-    const inLane = <T>(key: string | undefined, task: () => Promise<T>): Promise<T> => {
-      if (key === undefined) return task();
-      const result = (lanes.get(key) ?? Promise.resolve()).then(task);
-      const settled = result.catch(() => undefined);
-      lanes.set(key, settled);
-      void settled.then(() => lanes.get(key) === settled && lanes.delete(key));
-      return result;
-    };
-    return Promise.all(
-      targets.map((target) =>
-        inLane(POLICIES[target.provider].exclusiveKey?.(target), () =>
-          limit(async () => {
-            const result = await runTarget(mode, target);
-            options.onResult?.(result);
-            return result;
-          }),
-        ),
-      ),
+    return runBounded(
+      targets,
+      Math.max(1, options.concurrency ?? 8),
+      (target) => POLICIES[target.provider].exclusiveKey?.(target),
+      async (target) => {
+        const result = await runTarget(mode, target);
+        options.onResult?.(result);
+        return result;
+      },
     );
   }
 

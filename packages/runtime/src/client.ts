@@ -1,12 +1,13 @@
 // createApiClient: an openapi-fetch client wired to the shared runtime. The generated package
 // passes its ApiDefinition; this file is the only place that knows how the pieces fit.
 import { createRequire } from 'node:module';
-import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
+import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod as LowerMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { createAuthenticator } from './auth.js';
 import { serverUrl, type ApiDefinition, type OperationDefinition } from './definition.js';
 import { ValidationError } from './errors.js';
 import { RateGate } from './rate.js';
+import { PlainRequest } from './request.js';
 import { Redactor } from './redact.js';
 import { createTransport, type Logger, type RequestContext, type RequestOptions } from './transport.js';
 import { validatePathParams } from './validate.js';
@@ -81,6 +82,15 @@ function pickOptions(source: object): RequestOptions {
   return picked;
 }
 
+/** What a call passes beside the path, as far as the wiring reads it. */
+interface CallInit {
+  readonly params?: {
+    readonly path?: Readonly<Record<string, unknown>>;
+    readonly query?: Readonly<Record<string, unknown>>;
+  };
+  readonly [option: string]: unknown;
+}
+
 function trimSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;
 }
@@ -104,7 +114,6 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
   const defaults = pickOptions(options);
 
   const operations = new Map(api.operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]));
-  const contexts = new WeakMap<Request, RequestContext>();
 
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
@@ -114,52 +123,48 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     defaults,
     logger: options.logger,
     gate: new RateGate(options.maxRequestsPerSecond),
-    contextOf: (request) => contexts.get(request) ?? { security: api.security, options: {} },
   });
 
-  const wiring: Middleware = {
-    async onRequest({ request, schemaPath, params }) {
-      const operation = operations.get(`${request.method} ${schemaPath}`);
-      if (!operation) {
-        throw new ValidationError(`${api.title}: ${request.method} ${schemaPath} is not an operation of the spec`, 'path', 'a documented operation');
-      }
-      validatePathParams(operation, params.path, redactor);
-      if (operation.deprecated) options.logger?.warn?.(`${api.title}: ${operation.operationId} is deprecated`);
-
-      // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
-      let base = baseUrl;
-      if (!explicitBase) {
-        const own = operation.servers?.[0];
-        const resolved = own ? serverUrl(own) : await hooks.resolveBaseUrl?.({ operation, pathParams: params.path ?? {} });
-        if (resolved) base = trimSlash(resolved);
-      }
-      let target = base === baseUrl ? request.url : `${base}${request.url.slice(baseUrl.length)}`;
-      if (operation.constantQuery) {
-        const url = new URL(target);
-        for (const [name, value] of Object.entries(operation.constantQuery)) {
-          if (!url.searchParams.has(name)) url.searchParams.set(name, value);
-        }
-        target = url.href;
-      }
-      const next =
-        target === request.url
-          ? request
-          : new Request(target, {
-              method: request.method,
-              headers: request.headers,
-              body: request.body ? await request.arrayBuffer() : null,
-              signal: request.signal,
-            });
-      contexts.set(next, { security: operation.security ?? api.security, options: pickOptions(request) });
-      return next;
-    },
-  };
-
-  const client = createFetchClient<Paths, MediaType>({
+  // A PlainRequest stands in for Request everywhere in this client (openapi-fetch's `Request` option).
+  const fetchClient = createFetchClient<Paths, MediaType>({
     baseUrl,
-    fetch: transport,
+    Request: PlainRequest as unknown as typeof Request,
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  client.use(wiring);
+
+  /**
+   * Every call goes through here before openapi-fetch builds the request: the path parameters are
+   * checked (nothing is sent when one breaks its rule), constant query parameters filled in, the
+   * base URL chosen, and the request handed to the transport with its operation's security.
+   */
+  async function call(method: string, path: string, init: CallInit = {}): Promise<unknown> {
+    const operation = operations.get(`${method} ${path}`);
+    if (!operation) {
+      throw new ValidationError(`${api.title}: ${method} ${path} is not an operation of the spec`, 'path', 'a documented operation');
+    }
+    const params = init.params ?? {};
+    validatePathParams(operation, params.path, redactor);
+    if (operation.deprecated) options.logger?.warn?.(`${api.title}: ${operation.operationId} is deprecated`);
+
+    // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
+    let operationBase: string | undefined;
+    if (!explicitBase) {
+      const own = operation.servers?.[0];
+      const resolved = own ? serverUrl(own) : await hooks.resolveBaseUrl?.({ operation, pathParams: params.path ?? {} });
+      if (resolved) operationBase = trimSlash(resolved);
+    }
+    const context: RequestContext = { security: operation.security ?? api.security, options: pickOptions(init) };
+    return fetchClient.request(method.toLowerCase() as never, path as never, {
+      ...init,
+      ...(operation.constantQuery ? { params: { ...params, query: { ...operation.constantQuery, ...params.query } } } : {}),
+      ...(operationBase ? { baseUrl: operationBase } : {}),
+      fetch: (request: Request) => transport(request, context),
+    } as never);
+  }
+
+  const client: Record<string, unknown> = { use: fetchClient.use, eject: fetchClient.eject };
+  for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
+    client[method] = (path: string, init?: CallInit) => call(method, path, init);
+  }
   return client as unknown as ApiClient<Paths>;
 }

@@ -10,6 +10,7 @@ import {
   errorFromResponse,
 } from './errors.js';
 import type { RateGate } from './rate.js';
+import { NEVER } from './request.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import {
   backoffDelay,
@@ -35,7 +36,7 @@ export const TIMEOUT_DEFAULT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** What the client attaches to each outgoing Request (see client.ts). */
+/** What the client knows of each request beyond the request itself (see client.ts). */
 export interface RequestContext {
   readonly security: SecurityRequirement;
   readonly options: RequestOptions;
@@ -48,7 +49,6 @@ export interface TransportConfig {
   readonly userAgent: string;
   readonly defaults: RequestOptions;
   readonly logger?: Logger | undefined;
-  readonly contextOf: (request: Request) => RequestContext;
   /** Shared pacing of the client's requests. */
   readonly gate: RateGate;
 }
@@ -57,20 +57,22 @@ class TimeoutSignal {
   readonly controller = new AbortController();
   timedOut = false;
   readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #parent: AbortSignal | null;
+  readonly #onParentAbort = () => this.controller.abort(this.#parent?.reason);
 
   constructor(ms: number, parent: AbortSignal | null) {
     this.#timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(new Error(`timed out after ${ms} ms`));
     }, ms);
-    if (parent) {
-      if (parent.aborted) this.controller.abort(parent.reason);
-      else parent.addEventListener('abort', () => this.controller.abort(parent.reason), { once: true });
-    }
+    this.#parent = parent;
+    if (parent?.aborted) this.controller.abort(parent.reason);
+    else this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
   }
 
   clear(): void {
     clearTimeout(this.#timer);
+    this.#parent?.removeEventListener('abort', this.#onParentAbort);
   }
 }
 
@@ -78,7 +80,7 @@ async function discard(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
 
-export function createTransport(config: TransportConfig): (request: Request) => Promise<Response> {
+export function createTransport(config: TransportConfig): (request: Request, context: RequestContext) => Promise<Response> {
   const { auth, redactor, logger } = config;
   const log = (message: string) => logger?.debug?.(redactor.text(message));
 
@@ -93,7 +95,7 @@ export function createTransport(config: TransportConfig): (request: Request) => 
     let url = request.url;
     let method = request.method;
     let payload = body;
-    const timeout = new TimeoutSignal(timeoutMs, request.signal);
+    const timeout = new TimeoutSignal(timeoutMs, request.signal === NEVER ? null : request.signal);
     const given: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       given[name] = value;
@@ -152,16 +154,17 @@ export function createTransport(config: TransportConfig): (request: Request) => 
     }
   }
 
-  return async function transport(request: Request): Promise<Response> {
-    const context = config.contextOf(request);
+  return async function transport(request: Request, context: RequestContext): Promise<Response> {
+    // The caller's signal, if the call was given one (NEVER cannot abort: nothing to listen to).
+    const callerSignal = request.signal === NEVER ? null : request.signal;
     const options = { ...RETRY_DEFAULTS, timeout: TIMEOUT_DEFAULT_MS, ...config.defaults, ...context.options };
     const maxRetries = isIdempotent(request.method) ? options.maxRetries : 0;
     // Read the body once so each attempt and redirect can send it again.
-    const body = request.body ? await request.arrayBuffer() : undefined;
+    const body = request.body === null || request.body === undefined ? undefined : await request.arrayBuffer();
     let refreshedAfter401 = false;
 
     for (let retry = 0; ; retry++) {
-      const turn = config.gate.wait(request.signal);
+      const turn = config.gate.wait(callerSignal);
       if (turn) await turn;
       const applied = await auth.apply(context.security);
       let response: Response;
@@ -171,7 +174,7 @@ export function createTransport(config: TransportConfig): (request: Request) => 
         if (error instanceof APIConnectionError && retry < maxRetries) {
           const delay = backoffDelay(retry, options);
           log(`${request.method} ${request.url}: ${error.message}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
-          await sleep(delay, request.signal);
+          await sleep(delay, callerSignal);
           continue;
         }
         throw error;
@@ -197,7 +200,7 @@ export function createTransport(config: TransportConfig): (request: Request) => 
         await discard(response);
         log(`${request.method} ${request.url}: ${response.status}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
         // With Retry-After the paused gate does the waiting (at the top of the loop).
-        if (retryAfterMs === undefined) await sleep(delay, request.signal);
+        if (retryAfterMs === undefined) await sleep(delay, callerSignal);
         continue;
       }
       throw await errorFromResponse(response, request, redactor, retryAfterMs);

@@ -2,6 +2,7 @@
 // typed errors) against a trivial loopback server, beside raw fetch to the same server at the
 // same concurrency. Rounds alternate, and the median round counts.
 import { createClient } from '@offboard/cloudflare-access';
+import createFetchClient from 'openapi-fetch';
 import { summarise, type Summary } from './measure.js';
 import { startTrivialServer } from './servers.js';
 
@@ -24,6 +25,8 @@ async function throughput(concurrency: number, seconds: number, call: () => Prom
 
 export interface ClientResult {
   readonly client: Summary;
+  /** openapi-fetch alone, the floor our client is built on. */
+  readonly openapiFetch: Summary;
   readonly raw: Summary;
   readonly concurrency: number;
 }
@@ -34,6 +37,11 @@ export async function benchClient({ concurrency = 16, seconds = 2, rounds = 5 } 
     const client = createClient({ baseUrl: server.url, apiToken: 'bench-token-123', env: {} });
     const url = `${server.url}/accounts/${ACCOUNT}/access/users/${USER}`;
     const viaClient = () => client.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path: { account_id: ACCOUNT, user_id: USER } } });
+    const bare = createFetchClient<{ [path: string]: { get: { responses: { 200: { content: { 'application/json': unknown } } } } } }>({
+      baseUrl: server.url,
+      headers: { authorization: 'Bearer bench-token-123' },
+    });
+    const viaOpenapiFetch = () => bare.GET(`/accounts/${ACCOUNT}/access/users/${USER}`);
     const viaFetch = async () => {
       const response = await fetch(url, { headers: { authorization: 'Bearer bench-token-123' } });
       if (!response.ok) throw new Error(`status ${response.status}`);
@@ -41,13 +49,16 @@ export async function benchClient({ concurrency = 16, seconds = 2, rounds = 5 } 
     };
     await throughput(concurrency, 0.5, viaClient); // warm up both paths (JIT, keep-alive pool)
     await throughput(concurrency, 0.5, viaFetch);
+    await throughput(concurrency, 0.5, viaOpenapiFetch);
     const clientRounds: number[] = [];
+    const bareRounds: number[] = [];
     const rawRounds: number[] = [];
     for (let round = 0; round < rounds; round++) {
       rawRounds.push(await throughput(concurrency, seconds, viaFetch));
+      bareRounds.push(await throughput(concurrency, seconds, viaOpenapiFetch));
       clientRounds.push(await throughput(concurrency, seconds, viaClient));
     }
-    return { client: summarise(clientRounds), raw: summarise(rawRounds), concurrency };
+    return { client: summarise(clientRounds), openapiFetch: summarise(bareRounds), raw: summarise(rawRounds), concurrency };
   } finally {
     await server.stop();
   }

@@ -73,7 +73,10 @@ export async function bundleApi(workspace: Workspace, api: ApiEntry): Promise<Bu
   const result = await bundle({
     ref: api.root,
     config: workspace.config.forAlias(api.name),
-    removeUnusedComponents: true,
+    // Keep components nothing seems to use: some public specs (GitHub's) point at them with a
+    // `$ref` inside an example value, which Redocly does not count as a use but openapi-typescript
+    // resolves. Our own specs have none (no-unused-components is on).
+    removeUnusedComponents: false,
   });
   return {
     api,

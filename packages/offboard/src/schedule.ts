@@ -1,0 +1,69 @@
+// Runs a batch with bounded concurrency, never two items of the same key at once (they would race
+// on shared provider state), and without creating a task per item up front: memory grows with
+// the concurrency and the items waiting on a busy key, not with the size of the batch.
+
+interface Queue {
+  readonly indexes: number[];
+  head: number;
+}
+
+export function runBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  keyOf: (item: T) => string | undefined,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  const busy = new Set<string>();
+  const waiting = new Map<string, Queue>();
+  let next = 0;
+  let active = 0;
+  let finished = 0;
+
+  /** The next item to start: one waiting on a key that is free again, else the next in order. */
+  const pick = (): number | undefined => {
+    for (const [key, queue] of waiting) {
+      if (busy.has(key)) continue;
+      const index = queue.indexes[queue.head++]!;
+      if (queue.head === queue.indexes.length) waiting.delete(key);
+      return index;
+    }
+    while (next < items.length) {
+      const index = next++;
+      const key = keyOf(items[index]!);
+      if (key === undefined || !busy.has(key)) return index;
+      const queue = waiting.get(key);
+      if (queue) queue.indexes.push(index);
+      else waiting.set(key, { indexes: [index], head: 0 });
+    }
+    return undefined;
+  };
+
+  return new Promise((resolve, reject) => {
+    if (items.length === 0) {
+      resolve(results);
+      return;
+    }
+    const start = (index: number) => {
+      const item = items[index]!;
+      const key = keyOf(item);
+      if (key !== undefined) busy.add(key);
+      active++;
+      task(item).then((result) => {
+        results[index] = result;
+        active--;
+        if (key !== undefined) busy.delete(key);
+        if (++finished === items.length) resolve(results);
+        else pump();
+      }, reject);
+    };
+    const pump = () => {
+      while (active < concurrency) {
+        const index = pick();
+        if (index === undefined) return;
+        start(index);
+      }
+    };
+    pump();
+  });
+}
