@@ -67,7 +67,6 @@ export async function runBench({ quick = false, log = (line: string): unknown =>
     : [
         { targets: 10_000, rate: 1000, paced: true },
         { targets: 10_000, rate: 1000, paced: false },
-        { targets: 10_000, rate: 1000, paced: true, heapCapMb: 64 },
       ];
   for (const run of runs) {
     const batch = await benchBatch(run);
