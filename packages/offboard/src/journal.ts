@@ -1,7 +1,7 @@
 // An append-only JSONL journal, fsync'd after every line, so an interrupted batch can resume:
 // targets that finished are skipped, and a write the provider confirmed is never sent again.
 // It records targets, methods, paths and statuses only: never a credential or a header.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Outcome, Step, Target } from './types.js';
 import { InputError, targetKey } from './types.js';
 
@@ -25,14 +25,7 @@ export class Journal {
 
   private constructor(fd: number, entries: readonly JournalEntry[]) {
     this.#fd = fd;
-    for (const entry of entries) {
-      if (entry.event === 'done' && FINISHED.has(entry.outcome)) this.#finished.set(entry.target, entry.outcome);
-      if (entry.event === 'step' && confirms(entry.status)) {
-        const steps = this.#confirmed.get(entry.target) ?? new Map();
-        steps.set(`${entry.method} ${entry.path}`, { status: entry.status!, final: entry.final });
-        this.#confirmed.set(entry.target, steps);
-      }
-    }
+    for (const entry of entries) this.#apply(entry);
   }
 
   /** Opens (or creates) a journal; a torn last line from a crash is ignored. */
@@ -44,14 +37,12 @@ export class Journal {
     } catch (error) {
       throw new InputError(`cannot open the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          entries.push(JSON.parse(line) as JournalEntry);
-        } catch {
-          // Only the last line can be torn (appends are sequential): skip it.
-        }
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // Only the last line can be torn (appends are sequential): skip it.
       }
     }
     return new Journal(fd, entries);
@@ -78,24 +69,30 @@ export class Journal {
 
   step(target: Target, step: Step, final: boolean): void {
     this.#append({ at: new Date().toISOString(), target: targetKey(target), event: 'step', ...step, final });
-    if (confirms(step.status)) {
-      const steps = this.#confirmed.get(targetKey(target)) ?? new Map();
-      steps.set(`${step.method} ${step.path}`, { status: step.status!, final });
-      this.#confirmed.set(targetKey(target), steps);
-    }
   }
 
   done(target: Target, outcome: Outcome, reason?: string): void {
     this.#append({ at: new Date().toISOString(), target: targetKey(target), event: 'done', outcome, ...(reason ? { reason } : {}) });
-    if (FINISHED.has(outcome)) this.#finished.set(targetKey(target), outcome);
   }
 
   close(): void {
     closeSync(this.#fd);
   }
 
+  /** Writes an entry durably, then counts it as a replayed one would be. */
   #append(entry: JournalEntry): void {
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
     fsyncSync(this.#fd);
+    this.#apply(entry);
+  }
+
+  /** What an entry tells about the run: a finished target, or a write never to send again. */
+  #apply(entry: JournalEntry): void {
+    if (entry.event === 'done' && FINISHED.has(entry.outcome)) this.#finished.set(entry.target, entry.outcome);
+    if (entry.event === 'step' && confirms(entry.status)) {
+      const steps = this.#confirmed.get(entry.target) ?? new Map();
+      steps.set(`${entry.method} ${entry.path}`, { status: entry.status!, final: entry.final });
+      this.#confirmed.set(entry.target, steps);
+    }
   }
 }
