@@ -59,6 +59,8 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
+  APIResponseBodyError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -66,5 +68,6 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  UnexpectedStatusError,
   ValidationError,
 } from '@offboard/runtime';

@@ -17,6 +17,8 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
+  APIResponseBodyError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -24,5 +26,6 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  UnexpectedStatusError,
   ValidationError,
 } from '@offboard/runtime';

@@ -56,6 +56,7 @@ describe('offboard CLI', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       mode: 'apply',
+      interrupted: false,
       results: [
         {
           provider: 'gcore',

@@ -1,13 +1,15 @@
 // The `offboard` command: a thin shell over createOffboarder. Exit codes: 0 every target ended
 // deleted/removed/already-absent (or planned), 1 any blocked or failed, 2 usage or input error
-// (then nothing was sent).
+// (then nothing was sent), 130/143 interrupted by SIGINT/SIGTERM.
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parseTargets } from './csv.js';
-import { toJson, toTable } from './format.js';
-import { createOffboarder, validateTarget } from './offboard.js';
+import { printable, toJson, toTable, type RunSummary } from './format.js';
+import { canonicalTarget, createOffboarder, type Offboarder } from './offboard.js';
 import { InputError, PROVIDERS, type Mode, type Target } from './types.js';
 
 const USAGE = `Usage:
@@ -33,14 +35,33 @@ Credentials and base URLs come from the environment: GCORE_API_KEY, GCORE_BASE_U
 CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), CLOUDFLARE_BASE_URL,
 NSCALE_ACCESS_TOKEN, NSCALE_BASE_URL, LIVEPERSON_ACCESS_TOKEN, LIVEPERSON_BASE_URL.
 
-Exit codes: 0 all deleted, removed, already-absent or planned; 1 any blocked or failed; 2 usage or input error (nothing sent).
+Exit codes: 0 all deleted, removed, already-absent or planned; 1 any blocked or failed; 2 usage or input error (nothing sent);
+130 / 143 interrupted by SIGINT / SIGTERM: no new target starts, requests in flight get up to 10 s, the finished
+targets are printed; a second signal quits at once. A rerun with the same --journal finishes the rest.
 `;
+
+/** How long requests in flight may take to finish after the first SIGINT/SIGTERM. */
+export const INTERRUPT_GRACE_MS = 10_000;
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 export interface CliIO {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where SIGINT/SIGTERM come from (the process); without it the run is not interruptible. */
+  readonly signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** Quits at once (a second signal). */
+  readonly exit?: (code: number) => void;
 }
+
+const PROCESS_IO: CliIO = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signals: process,
+  exit: (code) => process.exit(code),
+};
 
 function version(): string {
   return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -63,12 +84,55 @@ async function targetsFrom(values: Record<string, string | boolean | undefined>)
     return parseTargets(text, file);
   }
   if (single.length !== 3) throw new InputError('give --provider, --account and --user (or --batch <file.csv>)');
-  const target = { provider: values['provider'], account: values['account'], user: values['user'] } as Target;
-  validateTarget(target);
-  return [target];
+  return [canonicalTarget({ provider: values['provider'], account: values['account'], user: values['user'] } as Target)];
 }
 
-export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+/** The same file under two names (a link, `./x` and `x`) counts as the same. */
+function sameFile(a: string, b: string): boolean {
+  const real = (file: string) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/**
+ * The first SIGINT/SIGTERM stops starting targets and gives the requests in flight a grace
+ * period before aborting them; a second quits at once (the journal is fsync'd line by line, so
+ * nothing is lost). Returns the signal received, if any, and a function that uninstalls.
+ */
+function interruptible(io: CliIO, offboarder: Offboarder): { received: () => HandledSignal | undefined; uninstall: () => void } {
+  let received: HandledSignal | undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const handler = (signal: HandledSignal) => {
+    if (received) {
+      io.exit?.(SIGNAL_EXIT_CODES[signal]);
+      return;
+    }
+    received = signal;
+    offboarder.stop();
+    io.stderr.write(`offboard: ${signal}: starting no more targets; requests in flight get up to ${INTERRUPT_GRACE_MS / 1000} s (again to quit at once)\n`);
+    grace = setTimeout(() => offboarder.abort(), INTERRUPT_GRACE_MS);
+    grace.unref?.();
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  io.signals?.on('SIGINT', onInt);
+  io.signals?.on('SIGTERM', onTerm);
+  return {
+    received: () => received,
+    uninstall: () => {
+      if (grace) clearTimeout(grace);
+      io.signals?.off('SIGINT', onInt);
+      io.signals?.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -110,9 +174,12 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` }, cliProgress.Presets.shades_classic)
     : undefined;
   let targets: Target[];
-  let offboarder;
+  let offboarder: Offboarder;
   try {
     if ((mode !== 'plan' && mode !== 'apply') || extra.length > 0) throw new InputError('the first argument must be plan or apply');
+    if (typeof values.journal === 'string' && typeof values.batch === 'string' && sameFile(values.journal, values.batch)) {
+      throw new InputError(`--journal ${values.journal} is the batch file: the journal is appended to, give it a file of its own`);
+    }
     targets = await targetsFrom(values);
     offboarder = createOffboarder({
       revokeTokens: values['revoke-tokens'],
@@ -122,25 +189,31 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       ...(values.rate === undefined ? {} : { maxRequestsPerSecond: positiveInteger('rate', values.rate)! }),
       env: io.env,
       onResult: () => progress?.increment(),
+      onWarning: (message) => io.stderr.write(`offboard: warning: ${printable(message)}\n`),
     });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    io.stderr.write(`offboard: ${error.message}\nRun offboard --help for usage.\n`);
+    io.stderr.write(`offboard: ${printable(error.message)}\nRun offboard --help for usage.\n`);
     return 2;
   }
 
   progress?.start(targets.length, 0);
+  const signals = interruptible(io, offboarder);
   try {
     const results = await offboarder.run(mode as Mode, targets);
     progress?.stop();
-    io.stdout.write(values.json ? toJson(mode as Mode, results) : toTable(mode as Mode, results));
+    const signal = signals.received();
+    const summary: RunSummary = signal ? { interrupted: { signal, notStarted: targets.length - results.length } } : {};
+    io.stdout.write(values.json ? toJson(mode as Mode, results, summary) : toTable(mode as Mode, results, summary));
+    if (signal) return SIGNAL_EXIT_CODES[signal];
     return results.some((result) => result.outcome === 'blocked' || result.outcome === 'failed') ? 1 : 0;
   } catch (error) {
     progress?.stop();
     if (!(error instanceof InputError)) throw error;
-    io.stderr.write(`offboard: ${error.message}\n`);
+    io.stderr.write(`offboard: ${printable(error.message)}\n`);
     return 2;
   } finally {
-    offboarder.close();
+    signals.uninstall();
+    await offboarder.close();
   }
 }

@@ -1,6 +1,7 @@
 // One set of generated clients per run, created lazily per provider, so credentials are only
 // needed for providers a run touches and every target shares one client (one token refresh,
-// one LivePerson domain cache, one connection pool).
+// one LivePerson domain cache, one connection pool). Every client carries the run's abort
+// signal, so an interrupted run can cut its requests in flight.
 import { createClient as createCloudflare, type ClientOptions as CloudflareOptions } from '@offboard/cloudflare-access';
 import { createClient as createGcoreIam, type ClientOptions as GcoreOptions } from '@offboard/gcore-iam';
 import { createClient as createGcoreReseller } from '@offboard/gcore-iam-reseller';
@@ -34,11 +35,14 @@ interface Shared {
   readonly maxRequestsPerSecond?: number;
 }
 
-const factories: { [P in ProviderName]: (options: ClientOptionsByProvider, shared: Shared) => ProviderClients[P] } = {
-  gcore: (options, shared) => ({ iam: createGcoreIam({ ...shared, ...options.gcore }), reseller: createGcoreReseller({ ...shared, ...options.gcore }) }),
-  cloudflare: (options, shared) => createCloudflare({ ...shared, ...options.cloudflare }),
-  nscale: (options, shared) => createNscale({ ...shared, ...options.nscale }),
-  liveperson: (options, shared) => createLivePerson({ ...shared, ...options.liveperson }),
+const factories: { [P in ProviderName]: (options: ClientOptionsByProvider, shared: Shared, signal: AbortSignal) => ProviderClients[P] } = {
+  gcore: (options, shared, signal) => ({
+    iam: createGcoreIam({ ...shared, ...options.gcore, signal }),
+    reseller: createGcoreReseller({ ...shared, ...options.gcore, signal }),
+  }),
+  cloudflare: (options, shared, signal) => createCloudflare({ ...shared, ...options.cloudflare, signal }),
+  nscale: (options, shared, signal) => createNscale({ ...shared, ...options.nscale, signal }),
+  liveperson: (options, shared, signal) => createLivePerson({ ...shared, ...options.liveperson, signal }),
 };
 
 export class Clients {
@@ -49,16 +53,17 @@ export class Clients {
   constructor(
     private readonly options: ClientOptionsByProvider,
     env: Env,
-    maxRequestsPerSecond?: number,
+    maxRequestsPerSecond: number | undefined,
+    private readonly signal: AbortSignal,
   ) {
     this.#shared = { env, ...(maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond }) };
   }
 
-  /** The provider's clients; a missing credential is an InputError (nothing has been sent). */
+  /** The provider's clients; a missing or malformed credential or base URL is an InputError (nothing has been sent). */
   for<P extends ProviderName>(provider: P): ProviderClients[P] {
     if (!this.#made.has(provider)) {
       try {
-        this.#made.set(provider, factories[provider](this.options, this.#shared));
+        this.#made.set(provider, factories[provider](this.options, this.#shared, this.signal));
       } catch (error) {
         if (error instanceof ValidationError) throw new InputError(`${provider}: ${error.message}`);
         throw error;

@@ -1,7 +1,8 @@
 // Batch input: a CSV with the header `provider,account,user`. Every row is checked before
 // anything is sent; a bad row is an InputError naming its line.
 import { parse } from 'csv-parse/sync';
-import { validateTarget } from './offboard.js';
+import { canonicalTarget } from './offboard.js';
+import { showValue } from './policies/policy.js';
 import { InputError, PROVIDERS, targetKey, type ProviderName, type Target } from './types.js';
 
 const HEADER = ['provider', 'account', 'user'];
@@ -24,17 +25,18 @@ export function parseTargets(text: string, source = 'batch'): Target[] {
     if (record.length !== 3) throw new InputError(`${where}: expected 3 fields (provider,account,user), got ${record.length}`);
     const [provider, account, user] = record as [string, string, string];
     if (!PROVIDERS.includes(provider as ProviderName)) {
-      throw new InputError(`${where}: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`);
+      throw new InputError(`${where}: unknown provider ${showValue(provider)} (expected one of ${PROVIDERS.join(', ')})`);
     }
-    const target: Target = { provider: provider as ProviderName, account, user };
+    let target: Target;
     try {
-      validateTarget(target);
+      // Canonical ids, so `0200001,01001` and `200001,1001` are one target, caught below.
+      target = canonicalTarget({ provider: provider as ProviderName, account, user });
     } catch (error) {
       if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
       throw error;
     }
     const earlier = seen.get(targetKey(target));
-    if (earlier !== undefined) throw new InputError(`${where}: the same target as line ${earlier}`);
+    if (earlier !== undefined) throw new InputError(`${where}: the same target as line ${earlier} (${targetKey(target)})`);
     seen.set(targetKey(target), line);
     return target;
   });

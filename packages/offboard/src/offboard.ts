@@ -1,15 +1,19 @@
 // plan/apply for one target or a batch: the shared machinery around the provider policies
-// (validation first, bounded concurrency, the journal, and turning errors into outcomes).
+// (validation first, bounded concurrency, the journal, interruption, and turning errors into
+// outcomes).
+import { APIUserAbortError } from '@offboard/runtime';
 import { Clients, type ClientOptionsByProvider } from './clients.js';
 import { Journal } from './journal.js';
+import { checkClientOptions, checkInteger, checkRate } from './options.js';
 import { cloudflarePolicy } from './policies/cloudflare.js';
 import { gcorePolicy } from './policies/gcore.js';
 import { livepersonPolicy } from './policies/liveperson.js';
 import { nscalePolicy } from './policies/nscale.js';
 import type { Policy, PolicyOptions } from './policies/policy.js';
+import { showValue } from './policies/policy.js';
 import { runBounded } from './schedule.js';
 import { StepLog } from './steps.js';
-import { InputError, PROVIDERS, type Mode, type ProviderName, type Target, type TargetResult, type Verdict } from './types.js';
+import { InputError, PROVIDERS, targetKey, type Mode, type ProviderName, type Target, type TargetResult, type Verdict } from './types.js';
 
 const POLICIES: { [P in ProviderName]: Policy<never> } = {
   gcore: gcorePolicy,
@@ -23,13 +27,13 @@ export interface OffboardOptions {
   readonly revokeTokens?: boolean;
   /** Remove the user from every account, then delete the user (Gcore). Default false. */
   readonly allAccounts?: boolean;
-  /** Re-reads after a stale LivePerson revision before giving up. Default 3. */
+  /** Re-reads after a stale LivePerson revision before giving up: an integer 0..100. Default 3. */
   readonly maxRevisionRetries?: number;
-  /** Targets in flight at once in a batch. Default 8. */
+  /** Targets in flight at once in a batch: an integer 1..1000. Default 8. */
   readonly concurrency?: number;
-  /** Paces each provider client to at most this many requests per second. Default: no pacing. */
+  /** Paces each provider client to at most this many requests per second (> 0). Default: no pacing. */
   readonly maxRequestsPerSecond?: number;
-  /** Path of a JSONL journal: finished targets are skipped, confirmed deletes never resent. */
+  /** Path of a JSONL journal: finished targets are skipped, confirmed writes never resent. One writer at a time. */
   readonly journal?: string;
   /** Client options per provider (credentials, baseUrl, retries, fetch...). */
   readonly clients?: ClientOptionsByProvider;
@@ -37,15 +41,27 @@ export interface OffboardOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Called as each target finishes, e.g. for a progress bar. */
   readonly onResult?: (result: TargetResult) => void;
+  /** Warnings that do not stop the run (e.g. an unreadable journal line skipped). */
+  readonly onWarning?: (message: string) => void;
 }
 
-/** Checks a target's provider and ids; throws InputError. */
-export function validateTarget(target: Target): void {
-  if (!PROVIDERS.includes(target.provider)) {
-    throw new InputError(`unknown provider ${JSON.stringify(target.provider)} (expected one of ${PROVIDERS.join(', ')})`);
+function policyFor(provider: unknown): Policy<unknown> {
+  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as ProviderName)) {
+    throw new InputError(`unknown provider ${showValue(String(provider))} (expected one of ${PROVIDERS.join(', ')})`);
   }
+  return POLICIES[provider as ProviderName] as Policy<unknown>;
+}
+
+/**
+ * Checks a target's provider and ids and returns it in canonical form (ids trimmed, integers
+ * without leading zeros, UUIDs lower-case): the form used for duplicates, journal keys and every
+ * comparison. Throws InputError; nothing is sent.
+ */
+export function canonicalTarget(target: Target): Target {
+  if (!target || typeof target !== 'object') throw new InputError('a target must be an object { provider, account, user }');
+  const policy = policyFor(target.provider);
   try {
-    POLICIES[target.provider].validate(target);
+    return policy.canonical(target);
   } catch (error) {
     if (error instanceof InputError) throw new InputError(`${target.provider}: ${error.message}`);
     throw error;
@@ -53,6 +69,7 @@ export function validateTarget(target: Target): void {
 }
 
 function describeError(error: unknown): string {
+  if (error instanceof APIUserAbortError) return 'interrupted before the provider answered; rerun to finish';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -64,21 +81,47 @@ function planReason(verdict: Verdict): string {
 export interface Offboarder {
   plan(target: Target): Promise<TargetResult>;
   apply(target: Target): Promise<TargetResult>;
-  /** Validates every target and every needed credential first (InputError, nothing sent), then runs. */
+  /**
+   * Validates every target and every needed credential first (InputError, nothing sent), then
+   * runs. Resolves with the results of the targets that ran, in input order: all of them, unless
+   * `stop()` was called.
+   */
   run(mode: Mode, targets: readonly Target[]): Promise<TargetResult[]>;
-  close(): void;
+  /** Starts no more targets; the running ones go on to their end. */
+  stop(): void;
+  /** Stops, and aborts the requests in flight (their targets end `failed`, nothing counted as done). */
+  abort(): void;
+  /** True once stop() or abort() was called. */
+  readonly stopped: boolean;
+  /** Releases the journal (and its lock). */
+  close(): Promise<void>;
 }
 
 export function createOffboarder(options: OffboardOptions = {}): Offboarder {
-  const clients = new Clients(options.clients ?? {}, options.env ?? process.env, options.maxRequestsPerSecond);
-  const journal = options.journal ? Journal.open(options.journal) : undefined;
+  const concurrency = checkInteger('concurrency', options.concurrency, 1, 1000) ?? 8;
+  const maxRevisionRetries = checkInteger('maxRevisionRetries', options.maxRevisionRetries, 0, 100) ?? 3;
+  const maxRequestsPerSecond = checkRate('maxRequestsPerSecond', options.maxRequestsPerSecond);
+  if (options.journal !== undefined && (typeof options.journal !== 'string' || options.journal.trim() === '')) {
+    throw new InputError('journal must be a file path');
+  }
+  checkClientOptions(options.clients ?? {});
+  const aborter = new AbortController();
+  const clients = new Clients(options.clients ?? {}, options.env ?? process.env, maxRequestsPerSecond, aborter.signal);
   const policyOptions: PolicyOptions = {
     revokeTokens: options.revokeTokens ?? false,
     allAccounts: options.allAccounts ?? false,
-    maxRevisionRetries: options.maxRevisionRetries ?? 3,
+    maxRevisionRetries,
+  };
+  let journal: Promise<Journal> | undefined;
+  let stopped = false;
+
+  const openJournal = (): Promise<Journal> | undefined => {
+    if (options.journal === undefined) return undefined;
+    journal ??= Journal.open(options.journal, options.onWarning ? { warn: options.onWarning } : {});
+    return journal;
   };
 
-  async function runTarget(mode: Mode, target: Target): Promise<TargetResult> {
+  async function runTarget(mode: Mode, target: Target, journal: Journal | undefined): Promise<TargetResult> {
     if (mode === 'apply' && journal) {
       // RFC 9110 §9.2.2: repeating a finished DELETE changes nothing, so a rerun reports already-absent.
       const earlier = journal.finished(target);
@@ -91,8 +134,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     const log = new StepLog(target, mode, mode === 'apply' ? journal : undefined);
     let verdict: Verdict;
     try {
-      const policy = POLICIES[target.provider] as Policy<unknown>;
-      verdict = await policy.run(target, log, clients.for(target.provider), policyOptions);
+      verdict = await policyFor(target.provider).run(target, log, clients.for(target.provider), policyOptions);
     } catch (error) {
       verdict = { outcome: 'failed', reason: describeError(error) };
     }
@@ -102,18 +144,36 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     return { ...target, outcome: verdict.outcome, steps, ...(verdict.reason ? { reason: verdict.reason } : {}) };
   }
 
-  async function run(mode: Mode, targets: readonly Target[]): Promise<TargetResult[]> {
-    for (const target of targets) validateTarget(target);
+  async function run(mode: Mode, given: readonly Target[]): Promise<TargetResult[]> {
+    if (mode !== 'plan' && mode !== 'apply') throw new InputError(`mode must be 'plan' or 'apply' (got ${showValue(String(mode))})`);
+    if (!Array.isArray(given)) throw new InputError('targets must be an array');
+    const seen = new Map<string, number>();
+    const targets = given.map((target, index) => {
+      let canonical: Target;
+      try {
+        canonical = canonicalTarget(target);
+      } catch (error) {
+        if (error instanceof InputError && given.length > 1) throw new InputError(`target ${index + 1}: ${error.message}`);
+        throw error;
+      }
+      const key = targetKey(canonical);
+      const earlier = seen.get(key);
+      if (earlier !== undefined) throw new InputError(`targets ${earlier + 1} and ${index + 1} are the same target (${key})`);
+      seen.set(key, index);
+      return canonical;
+    });
     for (const provider of new Set(targets.map((target) => target.provider))) clients.for(provider);
+    const opened = mode === 'apply' ? await openJournal() : undefined;
     return runBounded(
       targets,
-      Math.max(1, options.concurrency ?? 8),
+      concurrency,
       (target) => POLICIES[target.provider].exclusiveKey?.(target),
       async (target) => {
-        const result = await runTarget(mode, target);
+        const result = await runTarget(mode, target, opened);
         options.onResult?.(result);
         return result;
       },
+      { stopped: () => stopped },
     );
   }
 
@@ -121,7 +181,21 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     plan: async (target) => (await run('plan', [target]))[0]!,
     apply: async (target) => (await run('apply', [target]))[0]!,
     run,
-    close: () => journal?.close(),
+    stop: () => {
+      stopped = true;
+    },
+    abort: () => {
+      stopped = true;
+      aborter.abort();
+    },
+    get stopped() {
+      return stopped;
+    },
+    close: async () => {
+      const opened = journal;
+      journal = undefined;
+      if (opened) await opened.then((file) => file.close(), () => undefined);
+    },
   };
 }
 
@@ -131,7 +205,7 @@ export async function plan(target: Target, options: OffboardOptions = {}): Promi
   try {
     return await offboarder.plan(target);
   } finally {
-    offboarder.close();
+    await offboarder.close();
   }
 }
 
@@ -141,6 +215,6 @@ export async function apply(target: Target, options: OffboardOptions = {}): Prom
   try {
     return await offboarder.apply(target);
   } finally {
-    offboarder.close();
+    await offboarder.close();
   }
 }

@@ -1,21 +1,31 @@
 // Runs a batch with bounded concurrency, never two items of the same key at once (they would race
 // on shared provider state), and without creating a task per item up front: memory grows with
-// the concurrency and the items waiting on a busy key, not with the size of the batch.
+// the concurrency and the items waiting on a busy key, not with the size of the batch. Once
+// `stopped()` turns true no item starts; the ones running finish.
 
 interface Queue {
   readonly indexes: number[];
   head: number;
 }
 
+export interface RunBoundedOptions {
+  /** Checked before each start: true means start nothing more. */
+  readonly stopped?: () => boolean;
+}
+
+/** The results of the items that ran, in input order (all of them unless stopped). */
 export function runBounded<T, R>(
   items: readonly T[],
   concurrency: number,
   keyOf: (item: T) => string | undefined,
   task: (item: T) => Promise<R>,
+  options: RunBoundedOptions = {},
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
+  const ran = new Uint8Array(items.length);
   const busy = new Set<string>();
   const waiting = new Map<string, Queue>();
+  const stopped = options.stopped ?? (() => false);
   let next = 0;
   let active = 0;
   let finished = 0;
@@ -40,10 +50,7 @@ export function runBounded<T, R>(
   };
 
   return new Promise((resolve, reject) => {
-    if (items.length === 0) {
-      resolve(results);
-      return;
-    }
+    const settle = () => resolve(finished === items.length ? results : results.filter((_, index) => ran[index] === 1));
     const start = (index: number) => {
       const item = items[index]!;
       const key = keyOf(item);
@@ -51,18 +58,20 @@ export function runBounded<T, R>(
       active++;
       task(item).then((result) => {
         results[index] = result;
+        ran[index] = 1;
         active--;
+        finished++;
         if (key !== undefined) busy.delete(key);
-        if (++finished === items.length) resolve(results);
-        else pump();
+        pump();
       }, reject);
     };
     const pump = () => {
-      while (active < concurrency) {
+      while (active < concurrency && !stopped()) {
         const index = pick();
-        if (index === undefined) return;
+        if (index === undefined) break;
         start(index);
       }
+      if (active === 0) settle();
     };
     pump();
   });

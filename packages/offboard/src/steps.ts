@@ -1,6 +1,7 @@
 // Records every request a policy makes for one target, and decides which writes are sent:
-// none in plan mode, and in apply mode none that the journal already saw confirmed.
-import { APIError } from '@offboard/runtime';
+// none in plan mode, and in apply mode none that the journal already saw confirmed. A status
+// that arrived is recorded even when its body could not be read.
+import { APIError, APIResponseBodyError } from '@offboard/runtime';
 import type { Journal } from './journal.js';
 import type { Mode, Step, Target } from './types.js';
 
@@ -12,6 +13,18 @@ interface Answer {
 export interface WriteOptions {
   /** The delete that finishes the target: once confirmed, a rerun does nothing for this target. */
   readonly final?: boolean;
+}
+
+/** The status the provider sent, if one arrived (the runtime's errors carry it). */
+function statusOf(error: unknown): number | null {
+  return error instanceof APIError ? (error.status ?? null) : null;
+}
+
+/** A write's answer is its status: a 2xx whose body was unreadable still confirms it. */
+function confirmedDespiteBody(error: unknown): number | undefined {
+  if (!(error instanceof APIResponseBodyError)) return undefined;
+  const status = error.status;
+  return status !== undefined && status >= 200 && status < 300 ? status : undefined;
 }
 
 export class StepLog {
@@ -30,7 +43,7 @@ export class StepLog {
       this.steps.push({ method, path, status: answer.response.status });
       return answer;
     } catch (error) {
-      this.steps.push({ method, path, status: error instanceof APIError ? (error.status ?? null) : null });
+      this.steps.push({ method, path, status: statusOf(error) });
       throw error;
     }
   }
@@ -49,17 +62,22 @@ export class StepLog {
     if (confirmed) return confirmed.status;
     this.journal?.intent(this.target, method, path);
     let step: Step;
+    let failed = false;
+    let failure: unknown;
     try {
       const answer = await call();
       step = { method, path, status: answer.response.status };
     } catch (error) {
-      step = { method, path, status: error instanceof APIError ? (error.status ?? null) : null };
-      this.steps.push(step);
-      this.journal?.step(this.target, step, options.final ?? false);
-      throw error;
+      const status = confirmedDespiteBody(error);
+      step = { method, path, status: status ?? statusOf(error) };
+      if (status === undefined) {
+        failed = true;
+        failure = error;
+      }
     }
     this.steps.push(step);
     this.journal?.step(this.target, step, options.final ?? false);
+    if (failed) throw failure;
     return step.status ?? undefined;
   }
 }

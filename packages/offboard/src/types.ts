@@ -3,7 +3,10 @@
 export const PROVIDERS = ['gcore', 'cloudflare', 'nscale', 'liveperson'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-/** Remove `user` from `account` at `provider`. Ids are kept as the operator wrote them. */
+/**
+ * Remove `user` from `account` at `provider`. The engine works on the canonical form of the ids
+ * (see canonicalTarget): that is what results, the journal and duplicate checks show.
+ */
 export interface Target {
   readonly provider: ProviderName;
   readonly account: string;

@@ -1,8 +1,11 @@
 // Credentials from the spec's security schemes: each scheme is fed by one client option (or its
 // environment variable), and a request carries the first alternative of its security requirement
 // whose schemes all have a credential. Bearer schemes also take an async token provider; concurrent
-// requests share one in-flight refresh.
-import type { ApiDefinition, SecurityRequirement, SecuritySchemeDefinition } from './definition.js';
+// requests share one in-flight refresh. Every credential is normalised where it is read: surrounding
+// whitespace (a `$(cat token.txt)` newline) is trimmed, and one that still holds a character a
+// header cannot carry (RFC 9110 §5.5: field values are visible ASCII and inner spaces here) is
+// refused before anything is sent, without its value in the message.
+import type { ApiDefinition, CredentialSource, SecurityRequirement, SecuritySchemeDefinition } from './definition.js';
 import { ValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
 
@@ -20,6 +23,47 @@ export type CredentialValue = string | TokenProvider;
 /** Refresh a token this long before it expires. */
 const EXPIRY_SKEW_MS = 30_000;
 
+const SURROUNDING_WHITESPACE = /^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
+/** Where a credential came from, for messages: `CLOUDFLARE_API_TOKEN (option apiToken)`. */
+function sourceName(source: CredentialSource, fromEnv: boolean): string {
+  if (!source.env) return `option ${source.option}`;
+  return fromEnv ? `${source.env} (option ${source.option})` : `option ${source.option} (or ${source.env})`;
+}
+
+/** The credential as sent: trimmed, or a ValidationError naming where it came from (never the value). */
+function normalise(value: string, where: string, parameter: string): string {
+  const trimmed = value.replace(SURROUNDING_WHITESPACE, '');
+  if (NOT_PRINTABLE_ASCII.test(trimmed)) {
+    throw new ValidationError(
+      `${where} contains a line break or other character that cannot be sent in a header`,
+      parameter,
+      'printable ASCII (0x20-0x7E)',
+    );
+  }
+  return trimmed;
+}
+
+/**
+ * Teaches the redactor every form a credential travels in: as given and as sent, the whole
+ * header value, and for Basic auth (whose value is the base64 of `user:password`) the decoded
+ * pair and the password alone. Base64, percent and JSON forms are the Redactor's own.
+ */
+function remember(redactor: Redactor, given: string, sent: string, scheme: SecuritySchemeDefinition, apiKeyPrefix: string | undefined): void {
+  redactor.add(given);
+  redactor.add(sent);
+  redactor.add(headerFor(scheme, sent, apiKeyPrefix)[1]);
+  if (scheme.type === 'http' && scheme.scheme.toLowerCase() === 'basic' && /^[A-Za-z0-9+/]+={0,2}$/.test(sent)) {
+    const decoded = Buffer.from(sent, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) {
+      redactor.add(decoded);
+      redactor.add(decoded.slice(colon + 1));
+    }
+  }
+}
+
 class TokenSource {
   #current: { token: string; expiresAt: number } | undefined;
   #inFlight: Promise<string> | undefined;
@@ -27,6 +71,9 @@ class TokenSource {
   constructor(
     private readonly provider: TokenProvider,
     private readonly redactor: Redactor,
+    private readonly scheme: SecuritySchemeDefinition,
+    private readonly where: string,
+    private readonly parameter: string,
   ) {}
 
   get(): Promise<string> {
@@ -46,11 +93,13 @@ class TokenSource {
 
   async #refresh(): Promise<string> {
     const issued = await this.provider();
-    const token = typeof issued === 'string' ? issued : issued.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new ValidationError('the token provider returned no token', 'tokenProvider', 'returns a non-empty token');
+    const given = typeof issued === 'string' ? issued : issued?.token;
+    if (typeof given === 'string') this.redactor.add(given);
+    const token = typeof given === 'string' ? normalise(given, `the token provider of ${this.where}`, this.parameter) : '';
+    if (token.length === 0) {
+      throw new ValidationError(`the token provider of ${this.where} returned no token`, this.parameter, 'returns a non-empty token');
     }
-    this.redactor.add(token);
+    remember(this.redactor, given!, token, this.scheme, undefined);
     const expiresAt =
       typeof issued === 'string' || issued.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(issued.expiresAt);
     this.#current = { token, expiresAt };
@@ -112,15 +161,21 @@ export function createAuthenticator(
   for (const [schemeName, scheme] of Object.entries(api.securitySchemes)) {
     const source = api.credentials[schemeName];
     if (!source) continue;
-    const given = options[source.option] ?? (source.env ? env[source.env] : undefined);
-    if (typeof given === 'string' && given.trim() !== '') {
+    const fromOption = options[source.option];
+    const fromEnv = fromOption === undefined || fromOption === null;
+    const given = fromEnv && source.env ? env[source.env] : fromOption;
+    const where = sourceName(source, fromEnv);
+    if (typeof given === 'string') {
       redactor.add(given);
-      credentials.set(schemeName, { kind: 'static', value: given });
+      const value = normalise(given, where, source.option);
+      if (value === '') continue;
+      remember(redactor, given, value, scheme, api.apiKeyPrefix);
+      credentials.set(schemeName, { kind: 'static', value });
     } else if (typeof given === 'function') {
       if (scheme.type === 'apiKey') {
         throw new ValidationError(`${source.option} must be a string for an API key`, source.option, 'string');
       }
-      credentials.set(schemeName, { kind: 'provider', source: new TokenSource(given as TokenProvider, redactor) });
+      credentials.set(schemeName, { kind: 'provider', source: new TokenSource(given as TokenProvider, redactor, scheme, where, source.option) });
     }
   }
 

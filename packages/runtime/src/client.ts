@@ -5,12 +5,13 @@ import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalI
 import type { HttpMethod as LowerMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { createAuthenticator } from './auth.js';
 import { serverUrl, type ApiDefinition, type OperationDefinition } from './definition.js';
-import { ValidationError } from './errors.js';
+import { APIError, bodyError, errorFromAnswer, userAbort, ValidationError } from './errors.js';
+import { checkBaseUrl, checkRequestOptions, pickOptions } from './options.js';
 import { RateGate } from './rate.js';
-import { PlainRequest } from './request.js';
+import { NEVER, PlainRequest } from './request.js';
 import { Redactor } from './redact.js';
-import { createTransport, type Logger, type RequestContext, type RequestOptions } from './transport.js';
-import { validatePathParams } from './validate.js';
+import { createTransport, type Logger, type PendingAnswer, type RequestContext, type RequestOptions } from './transport.js';
+import { canonicalParam, validatePathParams } from './validate.js';
 
 export interface BaseClientOptions extends RequestOptions {
   /** Overrides the spec's server (and the provider's `*_BASE_URL` environment variable). */
@@ -25,6 +26,8 @@ export interface BaseClientOptions extends RequestOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Paces every request of this client to at most this many per second. Default: no pacing. */
   readonly maxRequestsPerSecond?: number;
+  /** Aborts every call of this client (each throws APIUserAbortError), beside a call's own `signal`. */
+  readonly signal?: AbortSignal;
 }
 
 /** Lets a package pick the base URL per request (LivePerson resolves a domain per account). */
@@ -60,26 +63,10 @@ export type ApiClient<Paths extends {}> = {
   [Method in LowerMethod as Uppercase<Method>]: ClientMethod<Paths & Record<string, Record<LowerMethod, {}>>, Method>;
 } & Pick<Client<Paths, MediaType>, 'use' | 'eject'>;
 
-const PER_CALL_KEYS = ['timeout', 'maxRetries', 'initialRetryDelayMs', 'maxRetryDelayMs', 'maxRetryAfterMs'] as const;
-
 /** `name/version` of a package, read from the package.json next to its src/ or dist/. */
 export function packageAgent(moduleUrl: string): string {
   const { name, version } = createRequire(moduleUrl)('../package.json') as { name: string; version: string };
   return `${name}/${version}`;
-}
-
-function pickOptions(source: object): RequestOptions {
-  const picked: Record<string, number> = {};
-  for (const key of PER_CALL_KEYS) {
-    const value = (source as Record<string, unknown>)[key];
-    if (value !== undefined) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ValidationError(`${key} must be a number >= 0 (got ${String(value)})`, key, 'number >= 0');
-      }
-      picked[key] = value;
-    }
-  }
-  return picked;
 }
 
 /** What a call passes beside the path, as far as the wiring reads it. */
@@ -91,8 +78,28 @@ interface CallInit {
   readonly [option: string]: unknown;
 }
 
-function trimSlash(url: string): string {
-  return url.endsWith('/') ? url.slice(0, -1) : url;
+/** The failure of openapi-fetch after a 2xx arrived: reading or parsing its body (see APIResponseBodyError). */
+function failedBody(error: unknown, answer: PendingAnswer, signal: AbortSignal | null, redactor: Redactor): APIError {
+  if (signal?.aborted) return userAbort(signal, answer, redactor, answer.response);
+  let reason: string;
+  if (answer.timedOut()) reason = `timed out after ${answer.timeoutMs} ms`;
+  // V8's JSON messages quote a piece of the body: say what failed, not what it held.
+  else if (error instanceof SyntaxError) reason = 'it is not valid JSON';
+  else if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    reason = `${error.message}${cause}`;
+  } else reason = 'unknown error';
+  return bodyError(answer.response, reason, answer, redactor);
+}
+
+/** Integer ids without leading zeros, UUIDs lower-case: the form the provider is sent. */
+function canonicalPath(operation: OperationDefinition, path: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...path };
+  for (const [name, rule] of Object.entries(operation.pathParams)) {
+    const value = path[name];
+    if (typeof value === 'string' || typeof value === 'number') out[name] = canonicalParam(rule, value);
+  }
+  return out;
 }
 
 export function createApiClient<Paths extends {}, Options extends BaseClientOptions = BaseClientOptions>(
@@ -105,15 +112,24 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
   const env = options.env ?? process.env;
   const redactor = new Redactor();
   const auth = createAuthenticator(api, options as Readonly<Record<string, unknown>>, env, redactor);
-  const explicitBase = options.baseUrl ?? (api.baseUrlEnv ? env[api.baseUrlEnv] : undefined);
+  const givenBase = options.baseUrl ?? (api.baseUrlEnv ? env[api.baseUrlEnv] : undefined);
+  const baseName = options.baseUrl !== undefined || !api.baseUrlEnv ? 'baseUrl' : api.baseUrlEnv;
+  const explicitBase = givenBase ? checkBaseUrl(givenBase, baseName) : undefined;
   const defaultServer = api.servers[0];
   if (!explicitBase && !defaultServer) {
     throw new ValidationError(`${api.title}: no server in the spec; pass baseUrl`, 'baseUrl', 'required');
   }
-  const baseUrl = trimSlash(explicitBase ?? serverUrl(defaultServer!));
-  const defaults = pickOptions(options);
+  const baseUrl = explicitBase ?? checkBaseUrl(serverUrl(defaultServer!), `${api.title}: the spec's server`);
+  const defaults = checkRequestOptions(options);
 
   const operations = new Map(api.operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]));
+  const operationServers = new Map<OperationDefinition, string>();
+  if (!explicitBase) {
+    for (const operation of api.operations) {
+      const own = operation.servers?.[0];
+      if (own) operationServers.set(operation, checkBaseUrl(serverUrl(own), `${api.title}: the server of ${operation.operationId}`));
+    }
+  }
 
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
@@ -125,12 +141,23 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     gate: new RateGate(options.maxRequestsPerSecond),
   });
 
-  // A PlainRequest stands in for Request everywhere in this client (openapi-fetch's `Request` option).
+  // A PlainRequest stands in for Request (openapi-fetch's `Request` option), except when a
+  // middleware will see it: then a real Request, so `new Request(request, init)` works as
+  // openapi-fetch documents.
   const fetchClient = createFetchClient<Paths, MediaType>({
     baseUrl,
     Request: PlainRequest as unknown as typeof Request,
     ...(options.headers ? { headers: options.headers } : {}),
   });
+  let middlewares = 0;
+  const use: typeof fetchClient.use = (...added) => {
+    fetchClient.use(...added);
+    middlewares += added.filter(Boolean).length;
+  };
+  const eject: typeof fetchClient.eject = (...removed) => {
+    fetchClient.eject(...removed);
+    middlewares = Math.max(0, middlewares - removed.filter(Boolean).length);
+  };
 
   /**
    * Every call goes through here before openapi-fetch builds the request: the path parameters are
@@ -145,24 +172,46 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     const params = init.params ?? {};
     validatePathParams(operation, params.path, redactor);
     if (operation.deprecated) options.logger?.warn?.(`${api.title}: ${operation.operationId} is deprecated`);
+    const callOptions = pickOptions(init);
 
     // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
-    let operationBase: string | undefined;
-    if (!explicitBase) {
-      const own = operation.servers?.[0];
-      const resolved = own ? serverUrl(own) : await hooks.resolveBaseUrl?.({ operation, pathParams: params.path ?? {} });
-      if (resolved) operationBase = trimSlash(resolved);
+    let operationBase = operationServers.get(operation);
+    if (!explicitBase && !operationBase && hooks.resolveBaseUrl) {
+      const resolved = await hooks.resolveBaseUrl({ operation, pathParams: params.path ?? {} });
+      if (resolved) operationBase = checkBaseUrl(resolved, `${api.title}: the base URL resolved for ${operation.operationId}`);
     }
-    const context: RequestContext = { security: operation.security ?? api.security, options: pickOptions(init) };
-    return fetchClient.request(method.toLowerCase() as never, path as never, {
-      ...init,
-      ...(operation.constantQuery ? { params: { ...params, query: { ...operation.constantQuery, ...params.query } } } : {}),
-      ...(operationBase ? { baseUrl: operationBase } : {}),
-      fetch: (request: Request) => transport(request, context),
-    } as never);
+    const context: RequestContext = { security: operation.security ?? api.security, options: callOptions };
+    const own = init['signal'] instanceof AbortSignal && init['signal'] !== NEVER ? init['signal'] : null;
+    const signal = own && options.signal ? AbortSignal.any([own, options.signal]) : (own ?? options.signal ?? null);
+    const withMiddleware = middlewares > 0 || (Array.isArray(init['middleware']) && init['middleware'].length > 0);
+    const query = operation.constantQuery ? { ...operation.constantQuery, ...params.query } : params.query;
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = (await fetchClient.request(method.toLowerCase() as never, path as never, {
+        ...init,
+        ...(signal ? { signal } : {}),
+        params: { ...params, ...(params.path ? { path: canonicalPath(operation, params.path) } : {}), ...(query ? { query } : {}) },
+        ...(operationBase ? { baseUrl: operationBase } : {}),
+        ...(withMiddleware ? { Request: globalThis.Request } : {}),
+        fetch: (request: Request) => transport(request, context),
+      } as never)) as typeof result;
+    } catch (error) {
+      // A 2xx arrived and then its body failed: the status is kept (APIResponseBodyError).
+      if (context.answer && !(error instanceof APIError)) throw failedBody(error, context.answer, signal, redactor);
+      throw error;
+    } finally {
+      context.answer?.done();
+    }
+    // The transport only returns a 2xx, but a middleware may supply any Response: only a 2xx resolves.
+    const { response } = result;
+    if (response.status < 200 || response.status >= 300 || 'error' in result) {
+      const url = response.url || `${operationBase ?? baseUrl}${path}`;
+      throw errorFromAnswer(response, result.error, { method, url }, redactor);
+    }
+    return result;
   }
 
-  const client: Record<string, unknown> = { use: fetchClient.use, eject: fetchClient.eject };
+  const client: Record<string, unknown> = { use, eject };
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     client[method] = (path: string, init?: CallInit) => call(method, path, init);
   }

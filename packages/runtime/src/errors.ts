@@ -70,6 +70,19 @@ export class ConflictError extends APIError {}
 export class RateLimitError extends APIError {}
 /** 5xx */
 export class InternalServerError extends APIError {}
+/**
+ * A 1xx or 3xx the transport did not follow (a 304, a redirect without a usable Location):
+ * an answer, but not a success. Never retried.
+ */
+export class UnexpectedStatusError extends APIError {}
+/**
+ * A 2xx arrived but its body could not be read or parsed (invalid JSON, connection lost
+ * mid-body, the body read timed out). The provider DID answer with `status`: for a write, the
+ * change happened.
+ */
+export class APIResponseBodyError extends APIError {}
+/** The caller's `signal` aborted the call; its reason is the `cause`. `status` is set when an answer had arrived. */
+export class APIUserAbortError extends APIError {}
 /** No response: DNS, refused connection, reset, too many redirects. */
 export class APIConnectionError extends APIError {}
 /** No response within the timeout. */
@@ -96,7 +109,7 @@ function classForStatus(status: number): APIErrorClass {
   if (status === 429) return RateLimitError;
   if (status >= 500) return InternalServerError;
   if (status >= 400) return BadRequestError;
-  return APIError;
+  return status >= 200 && status < 300 ? APIError : UnexpectedStatusError;
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-trace-id', 'x-correlation-id', 'cf-ray'];
@@ -148,12 +161,72 @@ function requestIdOf(headers: Headers, body: unknown): string | undefined {
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');
+  return parseBody(text);
+}
+
+function parseBody(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return text;
   }
+}
+
+/** The path of a URL for a message; the URL itself when it cannot be parsed. */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Why a 1xx/3xx was not followed (RFC 9110 §15.4: only a redirect with a Location is followed). */
+function notFollowed(status: number, headers: Headers): string {
+  if (!REDIRECTS.has(status)) return '';
+  return headers.get('location') ? ' with a Location that cannot be followed' : ' without a Location';
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+}
+
+/** Builds the typed error for a non-2xx answer whose body has been read (`body`: its text or parsed value), redacted. */
+export function errorFromAnswer(
+  answer: Answer,
+  body: unknown,
+  request: { method: string; url: string },
+  redactor: Redactor,
+  retryAfterMs?: number,
+): APIError {
+  const parsed = redactor.value(parseBody(body));
+  const url = redactor.text(request.url);
+  const ErrorClass = classForStatus(answer.status);
+  let message: string;
+  if (ErrorClass === UnexpectedStatusError) {
+    message = `${answer.status} from ${request.method} ${pathOf(url)}${notFollowed(answer.status, answer.headers)}: not followed, not a success`;
+  } else {
+    const summary = describeErrorBody(parsed);
+    const statusText = answer.statusText ? ` ${answer.statusText}` : '';
+    message =
+      `${answer.status}${statusText} from ${request.method} ${pathOf(url)}${summary ? `: ${summary}` : ''}` +
+      (retryAfterMs === undefined ? '' : ` (the provider asks to retry after ${Math.ceil(retryAfterMs / 1000)} s)`);
+  }
+  return new ErrorClass(redactor.text(message), {
+    status: answer.status,
+    headers: redactor.headers(answer.headers),
+    requestId: requestIdOf(answer.headers, parsed),
+    body: parsed,
+    method: request.method,
+    url,
+    retryAfterMs,
+  });
 }
 
 /** Reads a non-2xx response and builds the typed error for it, redacted. */
@@ -163,22 +236,38 @@ export async function errorFromResponse(
   redactor: Redactor,
   retryAfterMs?: number,
 ): Promise<APIError> {
-  const body = redactor.value(await readBody(response));
+  return errorFromAnswer(response, await readBody(response), request, redactor, retryAfterMs);
+}
+
+/** A 2xx whose body could not be read: the status is kept (see APIResponseBodyError). */
+export function bodyError(answer: Answer, reason: string, request: { method: string; url: string }, redactor: Redactor): APIResponseBodyError {
   const url = redactor.text(request.url);
-  const summary = describeErrorBody(body);
-  const statusText = response.statusText ? ` ${response.statusText}` : '';
-  const message = redactor.text(
-    `${response.status}${statusText} from ${request.method} ${new URL(url).pathname}${summary ? `: ${summary}` : ''}` +
-      (retryAfterMs === undefined ? '' : ` (the provider asks to retry after ${Math.ceil(retryAfterMs / 1000)} s)`),
-  );
-  const ErrorClass = classForStatus(response.status);
-  return new ErrorClass(message, {
-    status: response.status,
-    headers: redactor.headers(response.headers),
-    requestId: requestIdOf(response.headers, body),
-    body,
+  const why = redactor.text(reason);
+  return new APIResponseBodyError(`${answer.status} from ${request.method} ${pathOf(url)}, but its body could not be read: ${why}`, {
+    status: answer.status,
+    headers: redactor.headers(answer.headers),
+    requestId: requestIdOf(answer.headers, undefined),
     method: request.method,
     url,
-    retryAfterMs,
+    cause: new Error(why),
+  });
+}
+
+/** The caller aborted; `answer` when a status had arrived (its body was then not read). */
+export function userAbort(
+  signal: AbortSignal,
+  request: { method: string; url: string },
+  redactor: Redactor,
+  answer?: Answer,
+): APIUserAbortError {
+  const url = redactor.text(request.url);
+  const after = answer ? ` after a ${answer.status} arrived (its body was not read)` : '';
+  return new APIUserAbortError(`${request.method} ${pathOf(url)} was aborted by the caller${after}`, {
+    status: answer?.status,
+    headers: answer ? redactor.headers(answer.headers) : undefined,
+    requestId: answer ? requestIdOf(answer.headers, undefined) : undefined,
+    method: request.method,
+    url,
+    cause: signal.reason,
   });
 }

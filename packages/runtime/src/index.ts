@@ -16,6 +16,8 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
+  APIResponseBodyError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -24,12 +26,14 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  UnexpectedStatusError,
   ValidationError,
 } from './errors.js';
 export type { APIErrorInit } from './errors.js';
+export { checkRequestOptions } from './options.js';
 export { Redactor, REDACTED } from './redact.js';
-export { backoffDelay, isIdempotent, isRetryableStatus, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
+export { backoffDelay, isIdempotent, isRetryableStatus, parseHttpDate, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export { TIMEOUT_DEFAULT_MS } from './transport.js';
 export type { Logger, RequestOptions } from './transport.js';
-export { describeRule, validatePathParams } from './validate.js';
+export { canonicalParam, describeRule, validatePathParams } from './validate.js';

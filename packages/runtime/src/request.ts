@@ -2,11 +2,17 @@
 // would be parsed and validated here only to be taken apart by the transport, which builds the
 // request fetch actually sends (with credentials, timeout and manual redirects): a plain holder
 // of the same fields saves that second Request on every call. It offers what middleware reads:
-// url, method, headers, signal, body, arrayBuffer(), text(), json() and clone().
+// url, method, headers, signal, body, arrayBuffer(), text(), json() and clone(). openapi-fetch
+// checks what a middleware returns with `instanceof` this class, so a real Request counts as one
+// too (and a client with middleware hands them real Requests in the first place, see client.ts).
 /** The signal of a request made without one: it never aborts, so nobody needs to listen to it. */
 export const NEVER: AbortSignal = new AbortController().signal;
 
 export class PlainRequest {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Request || Function.prototype[Symbol.hasInstance].call(PlainRequest, value);
+  }
+
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
@@ -37,6 +43,11 @@ export class PlainRequest {
 
   clone(): PlainRequest {
     return new PlainRequest(this);
+  }
+
+  /** What `new Request(plainRequest)` and `String()` read: the URL. */
+  toString(): string {
+    return this.url;
   }
 
   /** The same request sent somewhere else (a per-operation or per-account base URL). */

@@ -161,3 +161,47 @@ describe('retries (fake timers)', () => {
     expect(calls.map((c) => c.method)).toEqual(['DELETE', 'DELETE']);
   });
 });
+
+describe('Retry-After: only delta-seconds or an HTTP-date (RFC 9110 §10.2.3)', () => {
+  const now = Date.parse('2026-11-27T10:00:00Z');
+  const read = (value: string) => parseRetryAfter(new Headers({ 'retry-after': value }), now);
+
+  it('refuses what is neither, so the caller backs off exponentially', () => {
+    for (const value of ['-5', '1.5', '+3', '3s', 'soon', '2026-11-27T10:00:05Z', 'Fri, 27 Nov 2026 10:00:05', 'Fri, 31 Feb 2026 10:00:05 GMT']) {
+      expect(read(value), value).toBeUndefined();
+    }
+  });
+
+  it('reads the three HTTP-date formats as UTC', () => {
+    expect(read('Fri, 27 Nov 2026 10:00:05 GMT')).toBe(5000);
+    expect(read('Friday, 27-Nov-26 10:00:06 GMT')).toBe(6000);
+    expect(read('Fri Nov 27 10:00:07 2026')).toBe(7000);
+    expect(read('Fri Nov  7 10:00:07 2026')).toBe(0);
+    expect(read(' 4 ')).toBe(4000);
+  });
+});
+
+describe('a Retry-After of -5 backs off instead of retrying at once (fake timers)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  it('waits the exponential backoff', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-27T10:00:00Z') });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const at: number[] = [];
+    const answers = [503, 200];
+    const fetch = (async () => {
+      at.push(Date.now());
+      const status = answers.shift()!;
+      return Response.json({ status }, { status, headers: { 'retry-after': '-5' } });
+    }) as typeof globalThis.fetch;
+    const api = createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch }, 'x/1');
+    const call = api.GET('/lookup');
+    await vi.advanceTimersByTimeAsync(499);
+    expect(at).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(call).resolves.toBeDefined();
+    expect(at[1]! - at[0]!).toBe(500);
+  });
+});

@@ -2,6 +2,8 @@
 // request is built, so a bad id never reaches a provider. Whatever the schema says, a parameter is
 // one path segment: no "/" or "\\", no control characters, and not "." or ".." (URL parsers
 // resolve dot segments, even percent-encoded, and would change the target; RFC 3986 §5.2.4).
+// Integers are compared as exact decimal digit strings (BigInt), never through a JS number, so an
+// int64 id above 2^53 keeps every digit.
 import type { OperationDefinition, ParamRule } from './definition.js';
 import { ValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
@@ -30,6 +32,44 @@ export function describeRule(rule: ParamRule): string {
   return parts.join(' ');
 }
 
+/** The range a `format` gives an integer (OpenAPI 3.1 §4.2 data types). */
+const FORMAT_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/** The integer a value stands for, exactly; undefined when it is not one (or not exactly one). */
+function integerOf(value: string | number | boolean): bigint | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  return typeof value === 'string' && INTEGER.test(value) ? BigInt(value) : undefined;
+}
+
+function breaksInteger(rule: ParamRule, value: string | number | boolean): boolean {
+  const integer = integerOf(value);
+  if (integer === undefined) return true;
+  const range = rule.format ? FORMAT_RANGE[rule.format] : undefined;
+  if (range && (integer < range[0] || integer > range[1])) return true;
+  // Bounds are JSON numbers: an integer n is >= m exactly when n >= ceil(m), and so on.
+  if (rule.minimum !== undefined && integer < BigInt(Math.ceil(rule.minimum))) return true;
+  if (rule.exclusiveMinimum !== undefined && integer <= BigInt(Math.floor(rule.exclusiveMinimum))) return true;
+  return rule.maximum !== undefined && integer > BigInt(Math.floor(rule.maximum));
+}
+
+/**
+ * The one form of a path parameter that passed its rule: integers in decimal without leading
+ * zeros or a sign on zero ("007" → "7", "-0" → "0"), UUIDs lower-case, anything else as given.
+ * The client sends this form; compare ids in it.
+ */
+export function canonicalParam(rule: ParamRule, value: string | number): string {
+  if (rule.type === 'integer' && !rule.enum) {
+    const integer = integerOf(value);
+    if (integer === undefined) throw new TypeError(`not an integer: ${JSON.stringify(String(value))}`);
+    return integer.toString();
+  }
+  const text = String(value);
+  return rule.type === 'string' && rule.format === 'uuid' ? text.toLowerCase() : text;
+}
+
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
   let regexp = patterns.get(pattern);
@@ -45,12 +85,12 @@ function breaks(rule: ParamRule, value: unknown): boolean {
     case 'boolean':
       return text !== 'true' && text !== 'false';
     case 'integer':
+      return breaksInteger(rule, value);
     case 'number': {
       if (typeof value === 'boolean') return true;
-      if (typeof value === 'string' && !(rule.type === 'integer' ? INTEGER : NUMBER).test(value)) return true;
+      if (typeof value === 'string' && !NUMBER.test(value)) return true;
       const number = Number(value);
       if (!Number.isFinite(number)) return true;
-      if (rule.type === 'integer' && !Number.isSafeInteger(number)) return true;
       if (rule.minimum !== undefined && number < rule.minimum) return true;
       if (rule.exclusiveMinimum !== undefined && number <= rule.exclusiveMinimum) return true;
       return rule.maximum !== undefined && number > rule.maximum;

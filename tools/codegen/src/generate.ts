@@ -25,11 +25,21 @@ export function generatedHeader(api: ApiEntry, comment: '//' | '<!--'): string {
   return comment === '//' ? `${lines.map((line) => `// ${line}`).join('\n')}\n` : `<!-- ${lines.join(' ')} -->\n`;
 }
 
+/** Marks a schema for types-worker.js: typed `number | string`. */
+export const INT64_PATH_MARK = 'x-offboard-int64-path';
+
+function isInt64(schema: Record<string, unknown> | undefined): boolean {
+  const type = schema?.['type'];
+  return (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) && schema?.['format'] === 'int64';
+}
+
 /**
- * A required query parameter that allows one value (LivePerson's `v=4.0`) is filled in by the
- * runtime, so the types let callers leave it out.
+ * The document openapi-typescript sees. A required query parameter that allows one value
+ * (LivePerson's `v=4.0`) is filled in by the runtime, so the types let callers leave it out. An
+ * int64 path parameter is typed `number | string`: a digit string keeps an id above 2^53 exact
+ * (the runtime compares and sends it as digits). Response bodies keep `number`.
  */
-function withConstantQueryOptional(document: Record<string, unknown>): Record<string, unknown> {
+export function typesDocument(document: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(document);
   const visit = (parameters: unknown) => {
     if (!Array.isArray(parameters)) return;
@@ -37,6 +47,11 @@ function withConstantQueryOptional(document: Record<string, unknown>): Record<st
       const parameter = resolveLocal(copy, raw);
       if (parameter?.['in'] === 'query' && parameter['required'] === true && onlyValue(copy, parameter['schema']) !== undefined) {
         parameter['required'] = false;
+      }
+      if (parameter?.['in'] === 'path') {
+        const schema = resolveLocal(copy, parameter['schema']);
+        // A copy, not the shared schema: a $ref'd schema may also describe a response body.
+        if (schema && isInt64(schema)) parameter['schema'] = { ...schema, [INT64_PATH_MARK]: true };
       }
     }
   };
@@ -51,7 +66,7 @@ function withConstantQueryOptional(document: Record<string, unknown>): Record<st
 }
 
 async function renderTypes(worker: TypesWorker, api: ApiEntry, document: Record<string, unknown>): Promise<string> {
-  return `${generatedHeader(api, '//')}\n${await worker.render(withConstantQueryOptional(document))}`;
+  return `${generatedHeader(api, '//')}\n${await worker.render(typesDocument(document))}`;
 }
 
 export interface GeneratedFile {

@@ -8,6 +8,8 @@ const RUNTIME_ERRORS = [
   'APIConnectionError',
   'APIConnectionTimeoutError',
   'APIError',
+  'APIResponseBodyError',
+  'APIUserAbortError',
   'AuthenticationError',
   'BadRequestError',
   'ConflictError',
@@ -15,6 +17,7 @@ const RUNTIME_ERRORS = [
   'NotFoundError',
   'PermissionDeniedError',
   'RateLimitError',
+  'UnexpectedStatusError',
   'ValidationError',
 ];
 

@@ -3,11 +3,14 @@
 // so the worker starts without a TypeScript loader. Messages: {id, document} in, {id, types} or
 // {id, error} out.
 import { parentPort } from 'node:worker_threads';
-import openapiTS, { astToString } from 'openapi-typescript';
+import openapiTS, { astToString, NUMBER, STRING, tsUnion } from 'openapi-typescript';
+
+// generate.ts marks int64 path parameters (INT64_PATH_MARK there): `number | string`.
+const transform = (schema) => (schema && schema['x-offboard-int64-path'] === true ? tsUnion([NUMBER, STRING]) : undefined);
 
 parentPort?.on('message', async ({ id, document }) => {
   try {
-    parentPort?.postMessage({ id, types: astToString(await openapiTS(document, { silent: true })) });
+    parentPort?.postMessage({ id, types: astToString(await openapiTS(document, { silent: true, transform })) });
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

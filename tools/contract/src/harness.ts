@@ -10,6 +10,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  UnexpectedStatusError,
   type BaseClientOptions,
 } from '@offboard/runtime';
 import type {} from '@offboard/mock/global-setup';
@@ -95,7 +96,7 @@ export function stringField(body: unknown, key: string): string | undefined {
 
 type ErrorClass = abstract new (...args: never[]) => APIError;
 
-/** The typed error each status must surface as (the runtime's documented families). */
+/** The typed error each non-2xx status must surface as (the runtime's documented families). */
 export function expectedErrorClass(status: number): ErrorClass {
   const byStatus: Readonly<Record<number, ErrorClass>> = {
     401: AuthenticationError,
@@ -105,6 +106,7 @@ export function expectedErrorClass(status: number): ErrorClass {
     412: ConflictError,
     429: RateLimitError,
   };
+  if (status < 200 || (status >= 300 && status < 400)) return UnexpectedStatusError;
   return byStatus[status] ?? (status >= 500 ? InternalServerError : BadRequestError);
 }
 
@@ -143,7 +145,8 @@ export async function checkResponse(provider: Provider, response: ResponseCase, 
     else if (header.required) expect(value, `response header ${header.name}`).not.toBeNull();
   }
 
-  if (response.status < 400) {
+  // Only a 2xx resolves a call; a 1xx or 3xx the runtime does not follow is an error.
+  if (response.status >= 200 && response.status < 300) {
     if ('error' in outcome) throw outcome.error;
     expect(outcome.success.response.status).toBe(response.status);
     expect(outcome.success.data).toEqual(response.body);

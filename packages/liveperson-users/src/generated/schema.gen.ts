@@ -324,7 +324,7 @@ export interface components {
          * @description The numeric ID of the user (the `id` of the user entity, as returned by `getAllUsers`); a positive long greater than zero.
          * @example 4085930212
          */
-        UserId: number;
+        UserId: number | string;
         /**
          * @description The LivePerson account (LP site ID) whose service host is wanted; same format as in the Users API.
          * @example 12345678

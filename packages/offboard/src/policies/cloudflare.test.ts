@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState, startFakeProviders, type FakeProviders } from '../../test/fake-providers.js';
 import { runOne, stepsOf } from '../../test/harness.js';
-import { validateTarget } from '../offboard.js';
+import { canonicalTarget } from '../offboard.js';
 import type { Target } from '../types.js';
 
 const account = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
@@ -30,7 +30,7 @@ describe('cloudflare policy', () => {
   });
 
   it('refuses an account id over 32 characters or a user id that is not a UUID', () => {
-    expect(() => validateTarget({ ...target, account: `${account}0` })).toThrow(/cloudflare: account .* at most 32/);
-    expect(() => validateTarget({ ...target, user: '42' })).toThrow(/cloudflare: user "42" is not valid: user_id must be a UUID/);
+    expect(() => canonicalTarget({ ...target, account: `${account}0` })).toThrow(/cloudflare: account .* at most 32/);
+    expect(() => canonicalTarget({ ...target, user: '42' })).toThrow(/cloudflare: user "42" is not valid: user_id must be a UUID/);
   });
 });

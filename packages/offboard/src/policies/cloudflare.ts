@@ -3,17 +3,12 @@
 // user exists.
 import { api, NotFoundError, type Client } from '@offboard/cloudflare-access';
 import type { Verdict } from '../types.js';
-import { checkIds, finalDelete, type Policy } from './policy.js';
+import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 export const cloudflarePolicy: Policy<Client> = {
   provider: 'cloudflare',
 
-  validate(target) {
-    checkIds(api, 'deleteAccessUser', {
-      account_id: { field: 'account', value: target.account },
-      user_id: { field: 'user', value: target.user },
-    });
-  },
+  canonical: (target) => canonicalIds(api, 'deleteAccessUser', target, { account: 'account_id', user: 'user_id' }),
 
   async run(target, log, client) {
     const path = { account_id: target.account, user_id: target.user };

@@ -6,14 +6,15 @@
 //   - which tokens did the user issue there? (GET /iam/v2/.../tokens?issued_by): they block the
 //     removal unless --revoke-tokens, which deletes exactly those tokens first
 //   - only account → delete the user; several → revoke the target account only, or with
-//     --all-accounts revoke every other account and then delete the user.
+//     --all-accounts revoke every other account and then delete the user; not in the user list
+//     → its other accounts are unknown, so revoke the target account only, never delete.
 // The v1 token endpoints are deprecated and gone upstream: never used. A 403 that still happens
 // (the state changed under us) becomes `blocked`, with the flag that resolves it.
 import { api as iamApi, NotFoundError, PermissionDeniedError, type Client as IamClient } from '@offboard/gcore-iam';
 import type { Client as ResellerClient } from '@offboard/gcore-iam-reseller';
 import type { StepLog } from '../steps.js';
 import type { Verdict } from '../types.js';
-import { checkIds, finalDelete, type Policy } from './policy.js';
+import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 export interface GcoreClients {
   readonly iam: IamClient;
@@ -53,28 +54,48 @@ async function removeIfPresent(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** Turns Gcore's 403 about tokens or several accounts into `blocked`, naming the flag that resolves it. */
-function blockedBy(error: unknown, userId: number): Verdict | undefined {
+/** The message of a Gcore error body (`message`, or the older `errors` text), nothing else. */
+function gcoreMessage(error: PermissionDeniedError): string {
+  const body = error.body;
+  if (!body || typeof body !== 'object') return '';
+  const { message, errors } = body as { message?: unknown; errors?: unknown };
+  return typeof message === 'string' ? message : typeof errors === 'string' ? errors : '';
+}
+
+/**
+ * The 403s Gcore documents, turned into `blocked` with the flag that resolves them: on
+ * `DELETE /iam/users/{userId}`, "has access to multiple accounts" or "has API tokens"; on
+ * `DELETE /iam/clients/{clientId}/client-users/{userId}`, "has API tokens". Only the parsed
+ * body's message is read (the error's own text holds the request path, which may say "tokens"),
+ * and only for these operations; any other 403 is a failure with the provider's message.
+ */
+function blockedBy(error: unknown, userId: number, operation: 'delete-user' | 'revoke-access'): Verdict | undefined {
   if (!(error instanceof PermissionDeniedError)) return undefined;
-  const text = `${error.message} ${JSON.stringify(error.body ?? '')}`;
-  if (/token/i.test(text)) {
+  const message = gcoreMessage(error);
+  if (/\btokens?\b/i.test(message)) {
     return { outcome: 'blocked', reason: `Gcore refused: user ${userId} has API tokens; rerun with --revoke-tokens` };
   }
-  if (/multiple accounts|several accounts|other accounts/i.test(text)) {
+  if (operation === 'delete-user' && /\b(multiple|several|other) accounts\b/i.test(message)) {
     return { outcome: 'blocked', reason: `Gcore refused: user ${userId} still has access to other accounts; rerun with --all-accounts` };
   }
   return undefined;
 }
 
+/** A final delete whose documented 403s become `blocked`. */
+async function guarded(operation: 'delete-user' | 'revoke-access', userId: number, run: () => Promise<Verdict>): Promise<Verdict> {
+  try {
+    return await run();
+  } catch (error) {
+    const blocked = blockedBy(error, userId, operation);
+    if (blocked) return blocked;
+    throw error;
+  }
+}
+
 export const gcorePolicy: Policy<GcoreClients> = {
   provider: 'gcore',
 
-  validate(target) {
-    checkIds(iamApi, 'iamRevokeClientUserAccess', {
-      clientId: { field: 'account', value: target.account },
-      userId: { field: 'user', value: target.user },
-    });
-  },
+  canonical: (target) => canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, { account: 'clientId', user: 'userId' }),
 
   // One user's accounts and tokens change as each of their targets runs: one at a time.
   exclusiveKey: (target) => `gcore/${target.user}`,
@@ -92,9 +113,12 @@ export const gcorePolicy: Policy<GcoreClients> = {
       throw error;
     }
 
-    const accounts = (await accountsOf(iam, log, userId)) ?? [clientId];
+    const listed = await accountsOf(iam, log, userId);
+    // Not in the user list: its other accounts are unknown, so never assume this is the only one
+    // (deleting the user would remove them everywhere): revoke this account only.
+    const accounts = listed ?? [clientId];
     const others = accounts.filter((account) => account !== clientId);
-    const deletesUser = others.length === 0 || options.allAccounts;
+    const deletesUser = listed !== undefined && (others.length === 0 || options.allAccounts);
     const touched = deletesUser ? [...others, clientId] : [clientId];
 
     const tokens = new Map<number, number[]>();
@@ -110,40 +134,46 @@ export const gcorePolicy: Policy<GcoreClients> = {
       };
     }
 
-    try {
-      for (const account of touched) {
-        for (const tokenId of tokens.get(account) ?? []) {
-          await removeIfPresent(() =>
-            log.write('DELETE', `/iam/v2/clients/${account}/tokens/${tokenId}`, () =>
-              iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: account, tokenId } } }),
-            ),
-          );
-        }
-        if (account !== clientId) {
+    for (const account of touched) {
+      for (const tokenId of tokens.get(account) ?? []) {
+        await removeIfPresent(() =>
+          log.write('DELETE', `/iam/v2/clients/${account}/tokens/${tokenId}`, () =>
+            iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: account, tokenId } } }),
+          ),
+        );
+      }
+      if (account !== clientId) {
+        const revoked = await guarded('revoke-access', userId, async () => {
           await removeIfPresent(() =>
             log.write('DELETE', `/iam/clients/${account}/client-users/${userId}`, () =>
               iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: account, userId } } }),
             ),
           );
-        }
+          return { outcome: 'removed' };
+        });
+        if (revoked.outcome === 'blocked') return revoked;
       }
-      const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
-      if (deletesUser) {
-        return await finalDelete(log, `/iam/users/${userId}`, () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
+    }
+    const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
+    if (deletesUser) {
+      return guarded('delete-user', userId, () =>
+        finalDelete(log, `/iam/users/${userId}`, () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
           done: { outcome: 'deleted', ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}) },
           absent,
-        });
-      }
-      return await finalDelete(
+        }),
+      );
+    }
+    const keeps =
+      listed === undefined
+        ? `user ${userId} is not in Gcore's user list, so its other accounts are unknown: revoked account ${clientId} only, the user was not deleted`
+        : `user ${userId} keeps access to accounts ${others.join(', ')} (use --all-accounts to delete the user)`;
+    return guarded('revoke-access', userId, () =>
+      finalDelete(
         log,
         `/iam/clients/${clientId}/client-users/${userId}`,
         () => iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
-        { done: { outcome: 'removed', reason: `user ${userId} keeps access to accounts ${others.join(', ')} (use --all-accounts to delete the user)` }, absent },
-      );
-    } catch (error) {
-      const blocked = blockedBy(error, userId);
-      if (blocked) return blocked;
-      throw error;
-    }
+        { done: { outcome: 'removed', reason: keeps }, absent },
+      ),
+    );
   },
 };

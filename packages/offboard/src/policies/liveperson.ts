@@ -3,25 +3,21 @@
 // no status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a
 // bounded number of times. 404 means the user is already gone.
 import { api, ConflictError, NotFoundError, type Client } from '@offboard/liveperson-users';
-import { checkIds, finalDelete, type Policy } from './policy.js';
+import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 const REVISION = /^\d+$/;
 
 export const livepersonPolicy: Policy<Client> = {
   provider: 'liveperson',
 
-  validate(target) {
-    checkIds(api, 'deleteUser', {
-      accountId: { field: 'account', value: target.account },
-      userId: { field: 'user', value: target.user },
-    });
-  },
+  canonical: (target) => canonicalIds(api, 'deleteUser', target, { account: 'accountId', user: 'userId' }),
 
   // The revision is the account's: two deletes in one account at once would invalidate each other.
   exclusiveKey: (target) => `liveperson/${target.account}`,
 
   async run(target, log, client, options) {
-    const path = { accountId: target.account, userId: Number(target.user) };
+    // userId is an int64 ("positive long number"): kept as a digit string, exact beyond 2^53.
+    const path = { accountId: target.account, userId: target.user };
     const where = `/api/account/${target.account}/configuration/le-users/users/${target.user}`;
     const absent = { outcome: 'already-absent', reason: `no user ${target.user} in account ${target.account}` } as const;
     for (let attempt = 0; ; attempt++) {

@@ -3,17 +3,12 @@
 // client, so concurrent targets wait on one refresh.
 import { api, type Client } from '@offboard/nscale-identity';
 import type { Verdict } from '../types.js';
-import { checkIds, finalDelete, type Policy } from './policy.js';
+import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 export const nscalePolicy: Policy<Client> = {
   provider: 'nscale',
 
-  validate(target) {
-    checkIds(api, 'deleteOrganizationUser', {
-      organizationID: { field: 'account', value: target.account },
-      userID: { field: 'user', value: target.user },
-    });
-  },
+  canonical: (target) => canonicalIds(api, 'deleteOrganizationUser', target, { account: 'organizationID', user: 'userID' }),
 
   async run(target, log, client) {
     const organizationID = target.account;
@@ -23,7 +18,8 @@ export const nscalePolicy: Policy<Client> = {
       const { data } = await log.read('GET', `/api/v1/organizations/${organizationID}/users`, () =>
         client.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } } }),
       );
-      if (!data.some((user) => user.metadata.id === userID)) return absent;
+      // Ids are compared in canonical form: a UUID is the same whatever its case.
+      if (!data.some((user) => user.metadata.id.toLowerCase() === userID)) return absent;
     }
     return finalDelete(
       log,

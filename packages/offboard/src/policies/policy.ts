@@ -1,6 +1,15 @@
-// What every provider policy is, and the one id check they share: a target's ids must meet the
-// path rules the generator took from the provider's own spec.
-import { NotFoundError, Redactor, validatePathParams, ValidationError, type ApiDefinition } from '@offboard/runtime';
+// What every provider policy is, and the one id rule they share: a target's ids must meet the
+// path rules the generator took from the provider's own spec, and are used everywhere (duplicate
+// detection, exclusive keys, journal keys, comparisons with a provider's answers) in the one
+// canonical form those rules give: integers in decimal without leading zeros, UUIDs lower-case.
+import {
+  canonicalParam,
+  NotFoundError,
+  Redactor,
+  validatePathParams,
+  ValidationError,
+  type ApiDefinition,
+} from '@offboard/runtime';
 import type { StepLog } from '../steps.js';
 import { InputError, type ProviderName, type Target, type Verdict } from '../types.js';
 
@@ -15,36 +24,52 @@ export interface PolicyOptions {
 
 export interface Policy<Clients> {
   readonly provider: ProviderName;
-  /** Throws InputError when an id breaks the provider's rules; nothing is sent. */
-  validate(target: Target): void;
+  /** The target with its ids in canonical form; InputError when an id breaks the provider's rules. */
+  canonical(target: Target): Target;
   /** Targets with the same key never run at the same time (they would race on shared state). */
   exclusiveKey?(target: Target): string;
   run(target: Target, log: StepLog, clients: Clients, options: PolicyOptions): Promise<Verdict>;
 }
 
-/**
- * Checks `values` against the path rules of `operationId` in a generated api definition and
- * turns a failure into an InputError that names the target's field.
- */
-export function checkIds(
-  api: ApiDefinition,
-  operationId: string,
-  values: Readonly<Record<string, { readonly field: 'account' | 'user'; readonly value: string }>>,
-): void {
-  const operation = api.operations.find((candidate) => candidate.operationId === operationId);
-  if (!operation) throw new Error(`${api.name} has no operation ${operationId}`);
-  try {
-    validatePathParams(operation, Object.fromEntries(Object.entries(values).map(([name, { value }]) => [name, value])), new Redactor());
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    const field = values[error.parameter]?.field ?? error.parameter;
-    throw new InputError(`${field} ${JSON.stringify(values[error.parameter]?.value ?? '')} is not valid: ${error.parameter} must be ${error.rule}`);
-  }
+/** Shows an operator's value in a message: quoted, control characters escaped, and cut short. */
+export function showValue(value: string): string {
+  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  return shown.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
- * The delete that finishes a target. A 404 means it is already done, by someone else or an
- * earlier run (RFC 9110 §9.2.2: DELETE is idempotent); any other error is the caller's.
+ * Checks a target's ids against the path rules of `operationId` in a generated api definition
+ * (surrounding whitespace aside) and returns the target with both ids in canonical form. A
+ * failure is an InputError naming the target's field.
+ */
+export function canonicalIds(
+  api: ApiDefinition,
+  operationId: string,
+  target: Target,
+  parameters: { readonly account: string; readonly user: string },
+): Target {
+  const operation = api.operations.find((candidate) => candidate.operationId === operationId);
+  if (!operation) throw new Error(`${api.name} has no operation ${operationId}`);
+  const fields = { account: target.account, user: target.user };
+  for (const [field, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') throw new InputError(`${field} must be a string (got ${typeof value})`);
+  }
+  const values = { [parameters.account]: fields.account.trim(), [parameters.user]: fields.user.trim() };
+  try {
+    validatePathParams(operation, values, new Redactor());
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const field = error.parameter === parameters.account ? 'account' : 'user';
+    throw new InputError(`${field} ${showValue(fields[field])} is not valid: ${error.parameter} must be ${error.rule}`);
+  }
+  const canonical = (name: string) => canonicalParam(operation.pathParams[name]!, values[name]!);
+  return { ...target, account: canonical(parameters.account), user: canonical(parameters.user) };
+}
+
+/**
+ * The delete that finishes a target. Only a 2xx confirms it (the runtime throws on anything
+ * else, 1xx and 3xx included); a 404 means it is already done, by someone else or an earlier
+ * run (RFC 9110 §9.2.2: DELETE is idempotent). Any other error is the caller's.
  */
 export async function finalDelete(
   log: StepLog,

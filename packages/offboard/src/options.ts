@@ -1,0 +1,40 @@
+// Numeric options are checked when an offboarder is created, for every provider whether or not
+// a run touches it: NaN, Infinity or a fraction would otherwise hang a run or spin it (a
+// `concurrency` of NaN starts nothing; a revision retry count of Infinity never gives up).
+import { checkRequestOptions, ValidationError } from '@offboard/runtime';
+import type { ClientOptionsByProvider } from './clients.js';
+import { InputError, PROVIDERS, type ProviderName } from './types.js';
+
+/** An integer in [min, max], or undefined when not given. */
+export function checkInteger(name: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${name} must be an integer from ${min} to ${max} (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** A finite rate > 0, or undefined when not given. */
+export function checkRate(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${name} must be a number > 0 (got ${String(value)})`);
+  }
+  return value;
+}
+
+/** Every provider's client options: known providers only, and the runtime's numeric rules. */
+export function checkClientOptions(clients: ClientOptionsByProvider): void {
+  for (const [provider, options] of Object.entries(clients)) {
+    if (!PROVIDERS.includes(provider as ProviderName)) {
+      throw new InputError(`clients: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`);
+    }
+    if (options === undefined) continue;
+    try {
+      checkRequestOptions(options as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new InputError(`clients.${provider}: ${error.message}`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { json, startServer, testApi, type Handler, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
+import { createApiClient } from './client.js';
+import {
+  APIConnectionTimeoutError,
+  APIError,
+  APIResponseBodyError,
+  APIUserAbortError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnexpectedStatusError,
+} from './errors.js';
+
+const TOKEN = 'tok_live_9a8b7c6d5e4f3a2b';
+const USER = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415';
+
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(handler: Handler) {
+  server = await startServer(handler);
+  return server;
+}
+
+function client(options: Record<string, unknown> = {}) {
+  return createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: server!.url, accessToken: TOKEN, env: {}, ...options }, 'x/1');
+}
+
+const remove = (api: ReturnType<typeof client>, init: Record<string, unknown> = {}) =>
+  api.DELETE('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: USER } }, ...init });
+
+const settle = <T>(promise: Promise<T>) => promise.then(() => new Error('resolved'), (error: unknown) => error);
+
+describe('only a 2xx confirms', () => {
+  it.each([
+    [304, {}, /^304 from DELETE \/accounts\/acme\/users\/[0-9a-f-]+: not followed, not a success$/],
+    [302, {}, /^302 from DELETE \/accounts\/acme\/users\/[0-9a-f-]+ without a Location: not followed, not a success$/],
+    [301, { location: 'ftp://elsewhere.example/x' }, /301 from DELETE .* with a Location that cannot be followed/],
+    [300, { location: '/choice' }, /^300 from DELETE .*: not followed, not a success$/],
+  ] as const)('a %i (%o) is an UnexpectedStatusError, never retried', async (status, headers, message) => {
+    await serve((_request, response) => {
+      response.writeHead(status, headers);
+      response.end();
+    });
+    const error = await settle(remove(client()));
+    expect(error).toBeInstanceOf(UnexpectedStatusError);
+    expect(error).toMatchObject({ status, method: 'DELETE' });
+    expect((error as Error).message).toMatch(message);
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('still follows a redirect with a Location, and resolves on its 2xx', async () => {
+    await serve((request, response) => {
+      if (request.url.startsWith('/moved')) return json(response, 200, { ok: true });
+      response.writeHead(308, { location: '/moved' });
+      response.end();
+    });
+    await expect(remove(client())).resolves.toMatchObject({ data: { ok: true } });
+  });
+
+  it('turns a non-2xx Response supplied by a middleware into the typed error for its status', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    const api = client();
+    api.use({ onResponse: () => Response.json({ message: 'not yours' }, { status: 403 }) });
+    const error = await settle(remove(api));
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error).toMatchObject({ status: 403, body: { message: 'not yours' } });
+
+    const other = client();
+    other.use({ onRequest: () => new Response(null, { status: 304 }) });
+    expect(await settle(remove(other))).toBeInstanceOf(UnexpectedStatusError);
+    expect(server!.requests).toHaveLength(1);
+  });
+});
+
+describe('a status that arrived is kept when its body cannot be read', () => {
+  it('invalid JSON in a 200', async () => {
+    await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req-7' });
+      response.end(`{"echo": "${TOKEN}"`);
+    });
+    const error = await settle(remove(client()));
+    expect(error).toBeInstanceOf(APIResponseBodyError);
+    expect(error).toMatchObject({ status: 200, method: 'DELETE', requestId: 'req-7' });
+    expect((error as Error).message).toMatch(/^200 from DELETE \/accounts\/acme\/users\/[0-9a-f-]+, but its body could not be read: it is not valid JSON$/);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+
+  it('a connection reset mid-body', async () => {
+    await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"ok":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    const error = await settle(remove(client({ maxRetries: 2 })));
+    expect(error).toBeInstanceOf(APIResponseBodyError);
+    expect(error).toMatchObject({ status: 200 });
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('a body that stalls after the headers times out under the same per-attempt timeout', async () => {
+    await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"ok":');
+    });
+    const started = Date.now();
+    const error = await settle(remove(client(), { timeout: 100 }));
+    expect(error).toBeInstanceOf(APIResponseBodyError);
+    expect((error as Error).message).toMatch(/200 from DELETE .*, but its body could not be read: timed out after 100 ms/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('an error body that stalls still ends in its typed error', async () => {
+    await serve((_request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.write('{"message":');
+    });
+    expect(await settle(remove(client(), { timeout: 100 }))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('headers that never come are still a timeout with no status', async () => {
+    await serve(() => undefined);
+    const error = await settle(remove(client({ maxRetries: 0 }), { timeout: 50 }));
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect((error as APIError).status).toBeUndefined();
+  });
+});
+
+describe('caller abort', () => {
+  it('while the request is in flight', async () => {
+    await serve(() => undefined);
+    const controller = new AbortController();
+    const reason = new Error('operator pressed ^C');
+    const call = settle(remove(client(), { signal: controller.signal }));
+    setTimeout(() => controller.abort(reason), 30);
+    const error = await call;
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(error).toMatchObject({ status: undefined, cause: reason });
+    expect((error as Error).message).toMatch(/^DELETE \/accounts\/acme\/users\/.* was aborted by the caller$/);
+  });
+
+  it('during a backoff sleep between retries', async () => {
+    await serve((_request, response) => json(response, 503, { message: 'busy' }));
+    const controller = new AbortController();
+    const call = settle(remove(client({ initialRetryDelayMs: 10_000 }), { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    expect(await call).toBeInstanceOf(APIUserAbortError);
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('while waiting for a paced turn', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    const api = client({ maxRequestsPerSecond: 0.5 });
+    await remove(api);
+    const controller = new AbortController();
+    const call = settle(remove(api, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 30);
+    expect(await call).toBeInstanceOf(APIUserAbortError);
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('during the body read of a 2xx: the status that arrived is on the error', async () => {
+    await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"ok":');
+    });
+    const controller = new AbortController();
+    const call = settle(remove(client(), { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    const error = await call;
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(error).toMatchObject({ status: 200 });
+    expect((error as Error).message).toMatch(/aborted by the caller after a 200 arrived/);
+  });
+
+  it('already aborted before the call: nothing is sent', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    expect(await settle(remove(client(), { signal: AbortSignal.abort() }))).toBeInstanceOf(APIUserAbortError);
+    expect(server!.requests).toHaveLength(0);
+  });
+});
+
+describe('middleware returning a real Request', () => {
+  it('new Request(request, { headers }) keeps the method, the body and the credentials', async () => {
+    await serve((_request, response) => json(response, 201, { id: 1 }));
+    const api = client();
+    api.use({
+      onRequest({ request }) {
+        const headers = new Headers(request.headers);
+        headers.set('x-trace', 'trace-1');
+        return new Request(request, { headers });
+      },
+    });
+    const { data } = await api.POST('/accounts/{accountId}/users', {
+      params: { path: { accountId: '0123456789abcdef0123456789abcdef' } },
+      body: { email: 'a@example.com' },
+    });
+    expect(data).toEqual({ id: 1 });
+    expect(server!.requests[0]).toMatchObject({ method: 'POST', body: '{"email":"a@example.com"}' });
+    expect(server!.requests[0]?.headers).toMatchObject({ 'x-trace': 'trace-1', authorization: `Bearer ${TOKEN}` });
+  });
+
+  it('a middleware may change the URL', async () => {
+    await serve((_request, response) => json(response, 200, { id: 2 }));
+    const api = client();
+    api.use({
+      onRequest: ({ request }) => new Request(request.url.replace('/users/7', '/users/8'), { method: request.method, headers: request.headers }),
+    });
+    await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 7 } } });
+    expect(server!.requests.map((request) => request.url)).toEqual(['/accounts/acme/users/8']);
+  });
+});
+
+describe('a client-level signal', () => {
+  it('aborts every call of the client, beside the call’s own signal', async () => {
+    await serve(() => undefined);
+    const controller = new AbortController();
+    const api = client({ signal: controller.signal });
+    const calls = [settle(remove(api)), settle(remove(api, { signal: new AbortController().signal }))];
+    setTimeout(() => controller.abort(), 30);
+    for (const error of await Promise.all(calls)) expect(error).toBeInstanceOf(APIUserAbortError);
+  });
+});
