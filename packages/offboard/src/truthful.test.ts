@@ -139,9 +139,10 @@ describe('gcore', () => {
     expect(fake.count('DELETE', '/iam/clients/100/client-users/7')).toBe(1);
   });
 
-  it('does not read "tokens" in the request path of a 403 as a token precondition', async () => {
+  it('reads a 403 from the body\'s message only: "token" elsewhere in the body is no token precondition', async () => {
     fake.state.gcore.users.set(7, new Set([100]));
-    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 403, body: { message: 'Forbidden' }, times: 1 });
+    const body = { message: 'You do not have permission to perform this action.', code: 'api_token_scope' };
+    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 403, body, times: 1 });
     const result = await runOne(fake, 'apply', { provider: 'gcore', account: '100', user: '7' });
     expect(result).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^403 /) });
   });

@@ -2,7 +2,7 @@
 // tokens that block a removal until deleted, users in several accounts, a revision that changes
 // under us, 404 on a repeated delete, 429 with Retry-After, 503 then OK. It follows each
 // provider's documented rules (e.g. Gcore's 403s) and records every request.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface GcoreToken {
@@ -23,15 +23,47 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingMessage['headers'];
+  /**
+   * The final status line the client was sent: null while unanswered, and for a request that
+   * never got one (a reset before the status line, no answer, only a 1xx).
+   */
+  status: number | null;
+  /** True when the fake's own handler ran for it, so its state change (a delete) happened. */
+  performed: boolean;
+  /** The fault that answered it, if any. */
+  fault?: FaultAction;
 }
 
-/** A canned answer that replaces the next matching request(s). */
+/**
+ * How a fault answers a matching request:
+ * - `reply` (default): the canned `status`, `headers` and `body`; nothing is performed.
+ * - `perform`: the fake does the real work (its state changes as usual), then answers with
+ *   `status` instead of its own, keeping its headers and body (none for 204 and 304).
+ * - `perform-unreadable`: the real work, then a 2xx (`status`, else the real one; 200 for a
+ *   bodiless 204) with `content-type: application/json` and a body that is not JSON.
+ * - `perform-reset`: the real work, then the status line and headers announcing a body, flushed,
+ *   then the socket is destroyed (the client has the status, never the body).
+ * - `vanish`: the resource the path names disappears first (as if someone else deleted it),
+ *   then the canned answer (use with 404).
+ * - `reset`: the socket is destroyed before any status line; nothing is performed.
+ * - `hang`: never answered (the client times out); nothing is performed.
+ * - `processing`: `102 Processing`, then nothing more; nothing is performed.
+ * - `raw`: the bytes of `raw` are written on the socket, which is then closed; nothing is performed.
+ */
+export type FaultAction = 'reply' | 'perform' | 'perform-unreadable' | 'perform-reset' | 'vanish' | 'reset' | 'hang' | 'processing' | 'raw';
+
+/** A canned (or altered) answer for the next matching request(s); `times: Infinity` for all of them. */
 export interface Fault {
   readonly method: string;
+  /** Tested against the request's pathname (no query). */
   readonly path: RegExp;
+  /** The status answered (ignored by `reset`, `hang`, `processing` and `raw`). */
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly body?: unknown;
+  readonly action?: FaultAction;
+  /** What `raw` writes on the socket, e.g. a final-looking 1xx status line. */
+  readonly raw?: string;
   times: number;
 }
 
@@ -43,6 +75,8 @@ export interface FakeProviders {
   /** Delay (ms) before answering each DELETE, to keep requests in flight. */
   deleteDelayMs: number;
   count(method: string, path?: string | RegExp): number;
+  /** Back to a fresh fake: the given state (default empty), no faults, no recorded requests, no delay. */
+  reset(state?: FakeState): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +89,24 @@ export function emptyState(): FakeState {
   };
 }
 
-function send(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+/** What a handler answers: written to the socket afterwards, possibly changed by a fault. */
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers: Record<string, string>;
+}
+
+/** Where a handler puts its answer (handlers never touch the socket themselves). */
+interface Outbox {
+  answer?: Answer;
+}
+
+function send(out: Outbox, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  out.answer = { status, ...(body === undefined ? {} : { body }), headers };
+}
+
+/** Writes an answer as the fake always has: JSON with a content-type, or no body at all. */
+function write(response: ServerResponse, { status, body, headers }: Answer): void {
   if (body === undefined) {
     response.writeHead(status, headers);
     response.end();
@@ -72,7 +123,7 @@ const cloudflareEnvelope = (success: boolean, code?: number, message?: string) =
   result: success ? { id: 'x' } : null,
 });
 
-function gcore(state: FakeState['gcore'], method: string, url: URL, response: ServerResponse): boolean {
+function gcore(state: FakeState['gcore'], method: string, url: URL, response: Outbox): boolean {
   let match: RegExpExecArray | null;
   const { users, tokens } = state;
   const liveTokens = (user: number, account?: number) =>
@@ -151,7 +202,7 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Se
   return false;
 }
 
-function cloudflare(state: FakeState['cloudflare'], method: string, url: URL, response: ServerResponse): boolean {
+function cloudflare(state: FakeState['cloudflare'], method: string, url: URL, response: Outbox): boolean {
   const match = /^\/accounts\/([^/]+)\/access\/users\/([^/]+)$/.exec(url.pathname);
   if (!match) return false;
   const key = `${match[1]}/${match[2]}`;
@@ -161,7 +212,7 @@ function cloudflare(state: FakeState['cloudflare'], method: string, url: URL, re
   return true;
 }
 
-function nscale(state: FakeState['nscale'], method: string, url: URL, response: ServerResponse): boolean {
+function nscale(state: FakeState['nscale'], method: string, url: URL, response: Outbox): boolean {
   let match: RegExpExecArray | null;
   if ((match = /^\/api\/v1\/organizations\/([^/]+)\/users$/.exec(url.pathname)) && method === 'GET') {
     const organization = match[1]!;
@@ -187,7 +238,7 @@ function nscale(state: FakeState['nscale'], method: string, url: URL, response: 
   return false;
 }
 
-function liveperson(state: FakeState['liveperson'], method: string, url: URL, headers: IncomingMessage['headers'], response: ServerResponse): boolean {
+function liveperson(state: FakeState['liveperson'], method: string, url: URL, headers: IncomingMessage['headers'], response: Outbox): boolean {
   const match = /^\/api\/account\/([^/]+)\/configuration\/le-users\/users\/([^/]+)$/.exec(url.pathname);
   if (!match) return false;
   if (url.searchParams.get('v') !== '4.0') return send(response, 400, { message: 'v=4.0 is required' }), true;
@@ -215,6 +266,36 @@ function liveperson(state: FakeState['liveperson'], method: string, url: URL, he
   return false;
 }
 
+/** Makes the resource a path names absent, as if someone else had deleted it (for a truthful 404). */
+function vanish(state: FakeState, url: URL): void {
+  let match: RegExpExecArray | null;
+  const path = url.pathname;
+  if ((match = /^\/iam\/clients\/(\d+)\/client-users\/(\d+)$/.exec(path))) {
+    const user = Number(match[2]);
+    const accounts = state.gcore.users.get(user);
+    accounts?.delete(Number(match[1]));
+    if (accounts?.size === 0) state.gcore.users.delete(user);
+  } else if ((match = /^\/iam\/users\/(\d+)$/.exec(path))) {
+    state.gcore.users.delete(Number(match[1]));
+  } else if ((match = /^\/iam\/v2\/clients\/(\d+)\/tokens\/(\d+)$/.exec(path))) {
+    for (const token of state.gcore.tokens) if (token.account === Number(match[1]) && token.id === Number(match[2])) token.deleted = true;
+  } else if ((match = /^\/accounts\/([^/]+)\/access\/users\/([^/]+)$/.exec(path))) {
+    state.cloudflare.delete(`${match[1]}/${match[2]}`);
+  } else if ((match = /^\/api\/v1\/organizations\/([^/]+)\/users\/([^/]+)$/.exec(path))) {
+    state.nscale.delete(`${match[1]}/${match[2]}`);
+  } else if ((match = /^\/api\/account\/([^/]+)\/configuration\/le-users\/users\/([^/]+)$/.exec(path))) {
+    if (state.liveperson.users.delete(`${match[1]}/${match[2]}`)) state.liveperson.revision++;
+  }
+}
+
+const NO_BODY = new Set([204, 304]);
+
+/** A raw `HTTP/1.1` head: the status line and headers, nothing after. */
+function rawHead(status: number, headers: Record<string, string>): string {
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
 export async function startFakeProviders(state: FakeState = emptyState()): Promise<FakeProviders> {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
@@ -222,22 +303,78 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    requests.push({ method, path: `${url.pathname}${url.search}`, headers: request.headers });
+    const recorded: RecordedRequest = { method, path: `${url.pathname}${url.search}`, headers: request.headers, status: null, performed: false };
+    requests.push(recorded);
     request.resume();
     request.on('end', () => {
+      /** The fake's own answer: credentials checked, then the providers' rules. */
+      const handle = (): Answer => {
+        const out: Outbox = {};
+        if (!request.headers.authorization && !request.headers['x-auth-key']) {
+          send(out, 401, { message: 'no credentials' });
+          return out.answer!;
+        }
+        const handled =
+          gcore(state.gcore, method, url, out) ||
+          cloudflare(state.cloudflare, method, url, out) ||
+          nscale(state.nscale, method, url, out) ||
+          liveperson(state.liveperson, method, url, request.headers, out);
+        if (!handled) send(out, 404, { message: `no route ${method} ${url.pathname}` });
+        recorded.performed = true;
+        return out.answer!;
+      };
+      const deliver = (answer: Answer) => {
+        recorded.status = answer.status;
+        write(response, answer);
+      };
       const answer = () => {
         const fault = faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(url.pathname));
-        if (fault) {
-          fault.times--;
-          return send(response, fault.status, fault.body ?? { message: `fault ${fault.status}` }, fault.headers);
+        if (!fault) return deliver(handle());
+        fault.times--;
+        const action = fault.action ?? 'reply';
+        recorded.fault = action;
+        const canned = (): Answer => ({ status: fault.status, body: fault.body ?? { message: `fault ${fault.status}` }, headers: fault.headers ?? {} });
+        switch (action) {
+          case 'reply':
+            return deliver(canned());
+          case 'vanish':
+            vanish(state, url);
+            return deliver(canned());
+          case 'perform': {
+            const real = handle();
+            const { body, ...rest } = real;
+            return deliver({ ...rest, status: fault.status, headers: { ...real.headers, ...fault.headers }, ...(NO_BODY.has(fault.status) || body === undefined ? {} : { body }) });
+          }
+          case 'perform-unreadable': {
+            const real = handle();
+            const status = fault.status >= 200 && fault.status < 300 && !NO_BODY.has(fault.status) ? fault.status : NO_BODY.has(real.status) ? 200 : real.status;
+            recorded.status = status;
+            response.writeHead(status, { ...real.headers, ...fault.headers, 'content-type': 'application/json' });
+            response.end('{"result": [1, 2,');
+            return;
+          }
+          case 'perform-reset': {
+            const real = handle();
+            const status = NO_BODY.has(real.status) ? 200 : real.status;
+            const body = JSON.stringify(real.body ?? { id: 'x' });
+            recorded.status = status;
+            // The head goes out whole and flushed; the body it announces never follows.
+            const head = rawHead(status, { ...real.headers, ...fault.headers, 'content-type': 'application/json', 'content-length': String(body.length + 64) });
+            request.socket.write(head, () => request.socket.resetAndDestroy());
+            return;
+          }
+          case 'reset':
+            request.socket.resetAndDestroy();
+            return;
+          case 'hang':
+            return;
+          case 'processing':
+            response.writeProcessing();
+            return;
+          case 'raw':
+            request.socket.end(fault.raw ?? rawHead(fault.status, fault.headers ?? {}));
+            return;
         }
-        if (!request.headers.authorization && !request.headers['x-auth-key']) return send(response, 401, { message: 'no credentials' });
-        const handled =
-          gcore(state.gcore, method, url, response) ||
-          cloudflare(state.cloudflare, method, url, response) ||
-          nscale(state.nscale, method, url, response) ||
-          liveperson(state.liveperson, method, url, request.headers, response);
-        if (!handled) send(response, 404, { message: `no route ${method} ${url.pathname}` });
       };
       if (method === 'DELETE' && fake.deleteDelayMs > 0) setTimeout(answer, fake.deleteDelayMs);
       else answer();
@@ -254,6 +391,12 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
       return requests.filter(
         (request) => request.method === method && (path === undefined || (typeof path === 'string' ? request.path.split('?')[0] === path : path.test(request.path))),
       ).length;
+    },
+    reset(fresh: FakeState = emptyState()) {
+      Object.assign(state, fresh);
+      requests.length = 0;
+      faults.length = 0;
+      fake.deleteDelayMs = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
