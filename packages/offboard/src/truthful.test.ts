@@ -78,6 +78,12 @@ describe('ids in canonical form', () => {
     expect(fake.state.nscale.size).toBe(0);
   });
 
+  it('refuses a Gcore id beyond 2^53, which a JS number would round to another user', async () => {
+    const { code, stderr } = await offboard(['apply', '--provider', 'gcore', '--account', '100', '--user', '9007199254740993']);
+    expect({ code, stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/user 9007199254740993 is not valid: Gcore ids must be at most 9007199254740991/) });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('keeps a LivePerson user id above 2^53 exact (a positive long), digit for digit', async () => {
     const big = '9007199254740993';
     fake.state.liveperson.users.add(`12345678/${big}`);

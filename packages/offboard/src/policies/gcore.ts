@@ -13,7 +13,7 @@
 import { api as iamApi, NotFoundError, PermissionDeniedError, type Client as IamClient } from '@offboard/gcore-iam';
 import type { Client as ResellerClient } from '@offboard/gcore-iam-reseller';
 import type { StepLog } from '../steps.js';
-import type { Verdict } from '../types.js';
+import { InputError, type Verdict } from '../types.js';
 import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 export interface GcoreClients {
@@ -95,7 +95,17 @@ async function guarded(operation: 'delete-user' | 'revoke-access', userId: numbe
 export const gcorePolicy: Policy<GcoreClients> = {
   provider: 'gcore',
 
-  canonical: (target) => canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, { account: 'clientId', user: 'userId' }),
+  canonical(target) {
+    const canonical = canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, { account: 'clientId', user: 'userId' });
+    // The spec's ids are plain integers, which the client and this policy handle as JS numbers:
+    // beyond 2^53 a number is not exact, and would name another user.
+    for (const field of ['account', 'user'] as const) {
+      if (!Number.isSafeInteger(Number(canonical[field]))) {
+        throw new InputError(`${field} ${canonical[field]} is not valid: Gcore ids must be at most ${Number.MAX_SAFE_INTEGER}`);
+      }
+    }
+    return canonical;
+  },
 
   // One user's accounts and tokens change as each of their targets runs: one at a time.
   exclusiveKey: (target) => `gcore/${target.user}`,
