@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState, fakeEnv, SECRETS, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
-import { main } from './cli.js';
+import { runCli } from '../test/harness.js';
 
 let fake: FakeProviders;
 let dir: string;
@@ -21,16 +21,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function offboard(args: string[], env: Record<string, string> = fakeEnv(fake.url)) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const offboard = (args: string[], env: Record<string, string> = fakeEnv(fake.url)) => runCli(args, env);
 
 async function csv(text: string): Promise<string> {
   const file = path.join(dir, 'batch.csv');

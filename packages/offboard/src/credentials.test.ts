@@ -16,7 +16,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, CREDENTIAL_HEADERS, type EchoAnswer, type EchoHandler, type ReceivedRequest } from '../test/echo-server.js';
-import { main } from './cli.js';
+import { runCli } from '../test/harness.js';
 import type { ProviderName } from './types.js';
 
 const NUM_RUNS = 100;
@@ -218,16 +218,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function offboard(args: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const offboard = runCli;
 
 /** Runs one CLI invocation against the echo server; returns what is wrong with it (empty: nothing). */
 async function check(

@@ -7,11 +7,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmedWrites, journalEntries, spawnCli, untilJournal } from '../test/cli-process.js';
 import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
+import { IDS } from '../test/harness.js';
 
 const COUNT = 40;
-const organization = '79f64482-1271-44b8-a1d4-d83e418eddf2';
-const cloudflareAccount = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
-const uuid = (n: number) => `3f7a2c1e-9b4d-4e6f-8a2b-${String(n).padStart(12, '0')}`;
+const { organization, cloudflareAccount, uuid } = IDS;
 
 let fake: FakeProviders;
 let dir: string;

@@ -1,19 +1,16 @@
 // The journal's promise under a real crash: a batch killed with SIGKILL mid-way and run again
 // finishes every target, and no DELETE the provider confirmed is ever sent twice.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
+import { journalEntries, spawnCli } from '../test/cli-process.js';
+import { IDS } from '../test/harness.js';
 import type { JournalEntry } from './journal.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/offboard.js');
 const PER_PROVIDER = 60;
-const organization = '79f64482-1271-44b8-a1d4-d83e418eddf2';
-const cloudflareAccount = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
-const uuid = (n: number) => `3f7a2c1e-9b4d-4e6f-8a2b-${String(n).padStart(12, '0')}`;
+const { organization, cloudflareAccount, uuid } = IDS;
 
 let fake: FakeProviders;
 let dir: string;
@@ -28,29 +25,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): { done: Promise<{ code: number | null; stdout: string }>; kill: () => void } {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...fakeEnv(fake.url), PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return {
-    done: new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout }))),
-    kill: () => child.kill('SIGKILL'),
-  };
-}
-
-async function journalEntries(file: string): Promise<JournalEntry[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as JournalEntry];
-      } catch {
-        return [];
-      }
-    });
-}
+const run = (args: string[]) => spawnCli(args, fakeEnv(fake.url));
 
 it('resumes a batch killed with SIGKILL: every target done, no confirmed DELETE repeated', async () => {
   const rows = ['provider,account,user'];
@@ -76,8 +51,8 @@ it('resumes a batch killed with SIGKILL: every target done, no confirmed DELETE 
     if (confirmed >= 80) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  first.kill();
-  expect((await first.done).code).toBeNull();
+  first.kill('SIGKILL');
+  expect((await first.done).signal).toBe('SIGKILL');
 
   const beforeRerun = await journalEntries(journal);
   const confirmedDeletes = beforeRerun.filter(

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
-import { offboarderFor, runOne } from '../test/harness.js';
-import { main } from './cli.js';
+import { IDS, offboarderFor, runCli, runOne } from '../test/harness.js';
 import { createOffboarder } from './offboard.js';
 import type { Mode, Target } from './types.js';
 
@@ -23,12 +22,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function offboard(args: string[], env: Record<string, string> = fakeEnv(fake.url)) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
-  return { code, stdout, stderr };
-}
+const offboard = (args: string[], env: Record<string, string> = fakeEnv(fake.url)) => runCli(args, env);
 
 async function file(name: string, text: string): Promise<string> {
   const where = path.join(dir, name);
@@ -36,7 +30,7 @@ async function file(name: string, text: string): Promise<string> {
   return where;
 }
 
-const organization = '79f64482-1271-44b8-a1d4-d83e418eddf2';
+const { organization } = IDS;
 const nscaleUser = 'cef8afbf-976c-4b28-ab01-216c3aed0b7a';
 
 describe('ids in canonical form', () => {

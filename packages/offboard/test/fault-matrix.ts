@@ -5,8 +5,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../src/cli.js';
 import type { Target } from '../src/types.js';
+import { runCli } from './harness.js';
 import { emptyState, fakeEnv, SECRETS, startFakeProviders, type FakeProviders, type FakeState, type Fault, type RecordedRequest } from './fake-providers.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -295,15 +295,9 @@ async function readJournal(file: string): Promise<{ text: string; entries: Journ
   return { text, entries };
 }
 
-async function runCli(fake: FakeProviders, args: readonly string[], journal: string): Promise<CliRun> {
+async function runOffboard(fake: FakeProviders, args: readonly string[], journal: string): Promise<CliRun> {
   const before = fake.requests.length;
-  let stdout = '';
-  let stderr = '';
-  const code = await main([...args], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: fakeEnv(fake.url),
-  });
+  const { code, stdout, stderr } = await runCli(args, fakeEnv(fake.url));
   let outcome: string | undefined;
   try {
     outcome = (JSON.parse(stdout) as { results: { outcome: string }[] }).results[0]?.outcome;
@@ -322,8 +316,8 @@ export async function runApply(fake: FakeProviders, scenario: Scenario): Promise
   const { provider, account, user } = scenario.target;
   await writeFile(batch, `provider,account,user\n${provider},${account},${user}\n`);
   const args = ['apply', '--batch', batch, '--journal', journal, '--json', ...scenario.flags];
-  const first = await runCli(fake, args, journal);
-  return { ...first, dir, args, again: () => runCli(fake, args, journal), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const first = await runOffboard(fake, args, journal);
+  return { ...first, dir, args, again: () => runOffboard(fake, args, journal), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 // ---------------------------------------------------------------------------------------------

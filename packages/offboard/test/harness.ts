@@ -1,9 +1,19 @@
-// Runs plan/apply against the fake providers with fast retries.
+// Runs plan/apply against the fake providers with fast retries, and the CLI in-process; the ids
+// the tests share.
+import { main } from '../src/cli.js';
 import { createOffboarder, type OffboardOptions } from '../src/offboard.js';
 import type { Mode, Target, TargetResult } from '../src/types.js';
 import { fakeEnv, type FakeProviders } from './fake-providers.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
+
+/** Ids that meet the providers' rules. */
+export const IDS = {
+  cloudflareAccount: '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b',
+  organization: '79f64482-1271-44b8-a1d4-d83e418eddf2',
+  /** The n-th of a run of distinct UUIDs. */
+  uuid: (n: number) => `3f7a2c1e-9b4d-4e6f-8a2b-${String(n).padStart(12, '0')}`,
+} as const;
 
 export function offboarderFor(fake: FakeProviders, options: OffboardOptions = {}) {
   return createOffboarder({
@@ -18,8 +28,20 @@ export async function runOne(fake: FakeProviders, mode: Mode, target: Target, op
   try {
     return (await offboarder.run(mode, [target]))[0]!;
   } finally {
-    offboarder.close();
+    await offboarder.close();
   }
 }
 
 export const stepsOf = (result: TargetResult) => result.steps.map((step) => `${step.method} ${step.path} ${step.status ?? '-'}`);
+
+/** The CLI's main() with its output captured. */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main([...args], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
+  return { code, stdout, stderr };
+}
