@@ -206,6 +206,10 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
     const summary: RunSummary = signal ? { interrupted: { signal, notStarted: targets.length - results.length } } : {};
     io.stdout.write(values.json ? toJson(mode as Mode, results, summary) : toTable(mode as Mode, results, summary));
     if (signal) return SIGNAL_EXIT_CODES[signal];
+    if (offboarder.journalError) {
+      io.stderr.write(`offboard: ${printable(offboarder.journalError)}; ${targets.length - results.length} targets not started\n`);
+      return 1;
+    }
     return results.some((result) => result.outcome === 'blocked' || result.outcome === 'failed') ? 1 : 0;
   } catch (error) {
     progress?.stop();

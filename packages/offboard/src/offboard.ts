@@ -91,8 +91,10 @@ export interface Offboarder {
   stop(): void;
   /** Stops, and aborts the requests in flight (their targets end `failed`, nothing counted as done). */
   abort(): void;
-  /** True once stop() or abort() was called. */
+  /** True once stop() or abort() was called, or the journal refused a write. */
   readonly stopped: boolean;
+  /** Why the journal refused a write (its lock was lost), if it did: the run then stopped. */
+  readonly journalError: string | undefined;
   /** Releases the journal (and its lock). */
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   };
   let journal: Promise<Journal> | undefined;
   let stopped = false;
+  let journalError: string | undefined;
 
   const openJournal = (): Promise<Journal> | undefined => {
     if (options.journal === undefined) return undefined;
@@ -138,7 +141,17 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     } catch (error) {
       verdict = { outcome: 'failed', reason: describeError(error) };
     }
-    if (mode === 'apply') journal?.done(target, verdict.outcome, verdict.reason);
+    if (mode === 'apply' && journal) {
+      try {
+        journal.done(target, verdict.outcome, verdict.reason);
+      } catch (error) {
+        // The journal refuses writes (its lock was taken): another process may be running the
+        // same batch. Start nothing more; what this target's provider said still stands.
+        journalError ??= describeError(error);
+        stopped = true;
+        options.onWarning?.(`${journalError}; starting no more targets`);
+      }
+    }
     const steps = [...log.steps];
     if (mode === 'plan' && verdict.outcome !== 'failed') return { ...target, outcome: 'planned', steps, reason: planReason(verdict) };
     return { ...target, outcome: verdict.outcome, steps, ...(verdict.reason ? { reason: verdict.reason } : {}) };
@@ -190,6 +203,9 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     },
     get stopped() {
       return stopped;
+    },
+    get journalError() {
+      return journalError;
     },
     close: async () => {
       const opened = journal;

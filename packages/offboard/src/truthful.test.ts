@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { confirmedWrites, journalEntries, untilJournal } from '../test/cli-process.js';
 import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
 import { IDS, offboarderFor, runCli, runOne } from '../test/harness.js';
 import { createOffboarder } from './offboard.js';
@@ -212,4 +213,26 @@ it('treats a rerun by an alias of a finished target as that target: nothing sent
   expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout).results[0]).toMatchObject({ account: '200001', user: '1001', outcome: 'already-absent', steps: [] });
   expect(fake.count('DELETE')).toBe(1);
+});
+
+it('stops a run whose journal lock was taken away: nothing sent without its intent journaled, exit 1', async () => {
+  const { cloudflareAccount, uuid } = IDS;
+  const rows = ['provider,account,user'];
+  for (let n = 1; n <= 20; n++) {
+    fake.state.cloudflare.add(`${cloudflareAccount}/${uuid(n)}`);
+    rows.push(`cloudflare,${cloudflareAccount},${uuid(n)}`);
+  }
+  fake.deleteDelayMs = 30;
+  const batch = await file('batch.csv', `${rows.join('\n')}\n`);
+  const journal = path.join(dir, 'journal.jsonl');
+  const running = offboard(['apply', '--batch', batch, '--journal', journal, '--concurrency', '1', '--json']);
+  await untilJournal(journal, (entries) => confirmedWrites(entries).length >= 2);
+  await rm(`${journal}.lock`, { recursive: true, force: true });
+  const { code, stderr } = await running;
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/no longer accepts writes: its lock .* was removed/);
+  const entries = await journalEntries(journal);
+  const sent = fake.count('DELETE');
+  expect(sent).toBeLessThan(20);
+  expect(sent).toBe(entries.filter((entry) => entry.event === 'intent').length);
 });
