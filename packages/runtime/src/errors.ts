@@ -159,9 +159,33 @@ function requestIdOf(headers: Headers, body: unknown): string | undefined {
   return undefined;
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
-  return parseBody(text);
+/** Error bodies are read up to this many bytes: a broken or hostile server cannot fill memory. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** An error body, parsed; undefined when empty or unreadable; cut short beyond the cap. */
+async function readBody(response: Response, redactor: Redactor): Promise<unknown> {
+  const reader = response.body?.getReader();
+  if (!reader) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > MAX_ERROR_BODY_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES));
+        // A secret echoed across the cut would survive redaction in pieces: drop what one can span.
+        return `${text.slice(0, Math.max(0, text.length - redactor.longestEcho))}… (cut at ${MAX_ERROR_BODY_BYTES} bytes)`;
+      }
+    }
+  } catch {
+    // Cut off mid-body: what arrived may end inside a secret, so none of it is kept.
+    return undefined;
+  }
+  return parseBody(new TextDecoder().decode(Buffer.concat(chunks)));
 }
 
 function parseBody(text: unknown): unknown {
@@ -236,7 +260,7 @@ export async function errorFromResponse(
   redactor: Redactor,
   retryAfterMs?: number,
 ): Promise<APIError> {
-  return errorFromAnswer(response, await readBody(response), request, redactor, retryAfterMs);
+  return errorFromAnswer(response, await readBody(response, redactor), request, redactor, retryAfterMs);
 }
 
 /** A 2xx whose body could not be read: the status is kept (see APIResponseBodyError). */

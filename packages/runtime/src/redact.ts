@@ -69,6 +69,17 @@ export class Redactor {
     return (this.#pattern = new RegExp(alternatives.join('|'), 'g'));
   }
 
+  /**
+   * The most characters one secret's echo can take (each character in its longest escaped form,
+   * up to 12 for a percent-encoded 4-byte UTF-8 sequence): text cut short with this much dropped
+   * from its end keeps no piece of a secret.
+   */
+  get longestEcho(): number {
+    let longest = 0;
+    for (const secret of this.#secrets) longest = Math.max(longest, secret.length);
+    return longest * 12;
+  }
+
   text(value: string): string {
     const pattern = this.#compiled();
     return pattern ? value.replace(pattern, REDACTED) : value;

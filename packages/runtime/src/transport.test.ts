@@ -225,3 +225,22 @@ describe('a client-level signal', () => {
     for (const error of await Promise.all(calls)) expect(error).toBeInstanceOf(APIUserAbortError);
   });
 });
+
+describe('error bodies', () => {
+  it('are read up to 64 KiB, and a secret echoed across the cut leaves no piece behind', async () => {
+    const filler = 'x'.repeat(64 * 1024 - 8);
+    await serve((_request, response) => {
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      // 8 MB in all: a server that would fill memory; the token straddles the cut.
+      response.write(`${filler}${TOKEN}`);
+      response.end('y'.repeat(8 * 1024 * 1024));
+    });
+    const error = (await settle(remove(client()))) as APIError;
+    expect(error.status).toBe(400);
+    expect(typeof error.body).toBe('string');
+    expect((error.body as string).length).toBeLessThan(64 * 1024 + 100);
+    expect(error.body).toMatch(/… \(cut at 65536 bytes\)$/);
+    for (const text of [error.body as string, error.message, JSON.stringify(error)]) expect(text).not.toContain(TOKEN.slice(0, 4));
+  });
+});
+
