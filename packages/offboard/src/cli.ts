@@ -1,7 +1,7 @@
 // The `offboard` command: a thin shell over createOffboarder. Exit codes: 0 every target ended
 // deleted/removed/already-absent (or planned), 1 any blocked or failed, 2 usage or input error
 // (then nothing was sent), 130/143 interrupted by SIGINT/SIGTERM.
-import { realpathSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -87,16 +87,14 @@ async function targetsFrom(values: Record<string, string | boolean | undefined>)
   return [canonicalTarget({ provider: values['provider'], account: values['account'], user: values['user'] } as Target)];
 }
 
-/** The same file under two names (a link, `./x` and `x`) counts as the same. */
+/** The same file under two names (a symbolic or hard link, `./x` and `x`) counts as the same. */
 function sameFile(a: string, b: string): boolean {
-  const real = (file: string) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path.resolve(file);
-    }
-  };
-  return real(a) === real(b);
+  try {
+    const [first, second] = [statSync(a), statSync(b)];
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Regression tests for the ways a run could report more than the providers confirmed, or act
 // on input it should have refused: id aliases, library options, Gcore's 403s and user list,
 // terminal escapes, base URLs, int64 ids, a journal given as the batch file.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,10 @@ describe('input the CLI refuses with exit 2', () => {
     const batch = await file('batch.csv', text);
     const { code, stderr } = await offboard(['apply', '--batch', batch, '--journal', path.join(dir, '.', 'batch.csv')]);
     expect({ code, stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/is the batch file/) });
+    expect(await readFile(batch, 'utf8')).toBe(text);
+    const linked = path.join(dir, 'linked.jsonl');
+    await link(batch, linked);
+    expect(await offboard(['apply', '--batch', batch, '--journal', linked])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is the batch file/) });
     expect(await readFile(batch, 'utf8')).toBe(text);
     expect(fake.requests).toHaveLength(0);
   });
