@@ -35,14 +35,19 @@ interface Shared {
   readonly maxRequestsPerSecond?: number;
 }
 
+/** A provider's options with the run's shared ones beneath and the run's abort signal beside the caller's own. */
+function withRun<O extends { readonly signal?: AbortSignal }>(shared: Shared, signal: AbortSignal, own: O | undefined): Shared & O & { signal: AbortSignal } {
+  return { ...shared, ...(own as O), signal: own?.signal ? AbortSignal.any([own.signal, signal]) : signal };
+}
+
 const factories: { [P in ProviderName]: (options: ClientOptionsByProvider, shared: Shared, signal: AbortSignal) => ProviderClients[P] } = {
   gcore: (options, shared, signal) => ({
-    iam: createGcoreIam({ ...shared, ...options.gcore, signal }),
-    reseller: createGcoreReseller({ ...shared, ...options.gcore, signal }),
+    iam: createGcoreIam(withRun(shared, signal, options.gcore)),
+    reseller: createGcoreReseller(withRun(shared, signal, options.gcore)),
   }),
-  cloudflare: (options, shared, signal) => createCloudflare({ ...shared, ...options.cloudflare, signal }),
-  nscale: (options, shared, signal) => createNscale({ ...shared, ...options.nscale, signal }),
-  liveperson: (options, shared, signal) => createLivePerson({ ...shared, ...options.liveperson, signal }),
+  cloudflare: (options, shared, signal) => createCloudflare(withRun(shared, signal, options.cloudflare)),
+  nscale: (options, shared, signal) => createNscale(withRun(shared, signal, options.nscale)),
+  liveperson: (options, shared, signal) => createLivePerson(withRun(shared, signal, options.liveperson)),
 };
 
 export class Clients {

@@ -102,7 +102,7 @@ export interface Offboarder {
 export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   const concurrency = checkInteger('concurrency', options.concurrency, 1, 1000) ?? 8;
   const maxRevisionRetries = checkInteger('maxRevisionRetries', options.maxRevisionRetries, 0, 100) ?? 3;
-  const maxRequestsPerSecond = checkRate('maxRequestsPerSecond', options.maxRequestsPerSecond);
+  const maxRequestsPerSecond = checkRate(options.maxRequestsPerSecond);
   if (options.journal !== undefined && (typeof options.journal !== 'string' || options.journal.trim() === '')) {
     throw new InputError('journal must be a file path');
   }

@@ -1,5 +1,6 @@
 // Numeric options are checked when an offboarder is created, for every provider whether or not
-// a run touches it: NaN, Infinity or a fraction would otherwise hang a run or spin it (a
+// a run touches it (the client options by the runtime's own rules, which also cover the run-wide
+// maxRequestsPerSecond): NaN, Infinity or a fraction would otherwise hang a run or spin it (a
 // `concurrency` of NaN starts nothing; a revision retry count of Infinity never gives up).
 import { checkRequestOptions, ValidationError } from '@offboard/runtime';
 import type { ClientOptionsByProvider } from './clients.js';
@@ -14,12 +15,19 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
   return value;
 }
 
-/** A finite rate > 0, or undefined when not given. */
-export function checkRate(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${name} must be a number > 0 (got ${String(value)})`);
+/** The runtime's numeric rules on `options`, as an InputError prefixed with `where`. */
+function checkNumbers(where: string, options: object): void {
+  try {
+    checkRequestOptions(options);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new InputError(`${where}${error.message}`);
+    throw error;
   }
+}
+
+/** The pace of every client of a run, by the runtime's rule (a finite number > 0). */
+export function checkRate(value: number | undefined): number | undefined {
+  if (value !== undefined) checkNumbers('', { maxRequestsPerSecond: value });
   return value;
 }
 
@@ -29,12 +37,6 @@ export function checkClientOptions(clients: ClientOptionsByProvider): void {
     if (!PROVIDERS.includes(provider as ProviderName)) {
       throw new InputError(`clients: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`);
     }
-    if (options === undefined) continue;
-    try {
-      checkRequestOptions(options as Record<string, unknown>);
-    } catch (error) {
-      if (error instanceof ValidationError) throw new InputError(`clients.${provider}: ${error.message}`);
-      throw error;
-    }
+    if (options !== undefined) checkNumbers(`clients.${provider}: `, options);
   }
 }

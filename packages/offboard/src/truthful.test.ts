@@ -106,7 +106,7 @@ describe('library input', () => {
     ['concurrency 2.5', { concurrency: 2.5 }, /concurrency must be an integer/],
     ['maxRevisionRetries NaN', { maxRevisionRetries: Number.NaN }, /maxRevisionRetries must be an integer from 0 to 100/],
     ['maxRevisionRetries Infinity', { maxRevisionRetries: Number.POSITIVE_INFINITY }, /maxRevisionRetries must be an integer/],
-    ['maxRequestsPerSecond -1', { maxRequestsPerSecond: -1 }, /maxRequestsPerSecond must be a number > 0/],
+    ['maxRequestsPerSecond -1', { maxRequestsPerSecond: -1 }, /maxRequestsPerSecond must be a finite number > 0 \(got -1\)/],
     ['a client timeout NaN for a provider the run does not use', { clients: { liveperson: { timeout: Number.NaN } } }, /clients\.liveperson: .*timeout/],
     ['client maxRetries Infinity', { clients: { gcore: { maxRetries: Number.POSITIVE_INFINITY } } }, /clients\.gcore: .*maxRetries/],
     ['an unknown provider in clients', { clients: { okta: {} } }, /clients: unknown provider "okta"/],
@@ -115,6 +115,13 @@ describe('library input', () => {
     expect(() => createOffboarder({ env: fakeEnv(fake.url), ...options })).toThrow(message);
     expect(fake.requests).toHaveLength(0);
   });
+});
+
+it("honours a caller's own client signal beside the run's: an aborted one sends nothing", async () => {
+  fake.state.gcore.users.set(7, new Set([100]));
+  const result = await runOne(fake, 'apply', { provider: 'gcore', account: '100', user: '7' }, { clients: { gcore: { signal: AbortSignal.abort() } } });
+  expect(result).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^interrupted before the provider answered/) });
+  expect(fake.requests).toHaveLength(0);
 });
 
 describe('gcore', () => {

@@ -10,6 +10,7 @@ import {
   ValidationError,
   type ApiDefinition,
 } from '@offboard/runtime';
+import { printable } from '../format.js';
 import type { StepLog } from '../steps.js';
 import { InputError, type ProviderName, type Target, type Verdict } from '../types.js';
 
@@ -33,8 +34,7 @@ export interface Policy<Clients> {
 
 /** Shows an operator's value in a message: quoted, control characters escaped, and cut short. */
 export function showValue(value: string): string {
-  const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  return shown.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable(JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
 }
 
 /**
