@@ -1,4 +1,4 @@
-import { createApiClient, packageAgent, type ApiClient, type BaseClientOptions } from '@offboard/runtime';
+import { type ApiClient, type BaseClientOptions, createApiClient, packageAgent } from '@offboard/runtime';
 import { api, type Credentials } from './generated/api.gen.js';
 import type { paths } from './generated/schema.gen.js';
 
@@ -10,9 +10,6 @@ export function createClient(options: ClientOptions = {}): Client {
   return createApiClient<paths>(api, options, packageAgent(import.meta.url));
 }
 
-export { api } from './generated/api.gen.js';
-export type { Credentials, OperationId } from './generated/api.gen.js';
-export type { components, operations, paths } from './generated/schema.gen.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -29,3 +26,6 @@ export {
   UnexpectedStatusError,
   ValidationError,
 } from '@offboard/runtime';
+export type { Credentials, OperationId } from './generated/api.gen.js';
+export { api } from './generated/api.gen.js';
+export type { components, operations, paths } from './generated/schema.gen.js';

@@ -23,7 +23,9 @@ function fakeLivePerson(domains: Record<string, string | (() => Response)>) {
 }
 
 const getUser = (client: ReturnType<typeof createClient>, accountId: string) =>
-  client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path: { accountId, userId: 5 } } });
+  client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', {
+    params: { path: { accountId, userId: 5 } },
+  });
 
 describe('LivePerson domain resolution', () => {
   it('looks the domain up once per account, without credentials, then calls that domain with v=4.0', async () => {
@@ -34,18 +36,36 @@ describe('LivePerson domain resolution', () => {
     const { response } = await getUser(client, '5678');
     expect(response.headers.get('ac-revision')).toBe('12');
     expect(calls).toEqual([
-      { url: `${DOMAIN_API}/api/account/1234/service/accountConfigReadWrite/baseURI.json?version=1.0`, authorization: null },
-      { url: 'https://va.ac.liveperson.net/api/account/1234/configuration/le-users/users/5?v=4.0', authorization: 'Bearer lp-token-123' },
-      { url: 'https://va.ac.liveperson.net/api/account/1234/configuration/le-users/users/5?v=4.0', authorization: 'Bearer lp-token-123' },
-      { url: `${DOMAIN_API}/api/account/5678/service/accountConfigReadWrite/baseURI.json?version=1.0`, authorization: null },
-      { url: 'https://lo.ac.liveperson.net/api/account/5678/configuration/le-users/users/5?v=4.0', authorization: 'Bearer lp-token-123' },
+      {
+        url: `${DOMAIN_API}/api/account/1234/service/accountConfigReadWrite/baseURI.json?version=1.0`,
+        authorization: null,
+      },
+      {
+        url: 'https://va.ac.liveperson.net/api/account/1234/configuration/le-users/users/5?v=4.0',
+        authorization: 'Bearer lp-token-123',
+      },
+      {
+        url: 'https://va.ac.liveperson.net/api/account/1234/configuration/le-users/users/5?v=4.0',
+        authorization: 'Bearer lp-token-123',
+      },
+      {
+        url: `${DOMAIN_API}/api/account/5678/service/accountConfigReadWrite/baseURI.json?version=1.0`,
+        authorization: null,
+      },
+      {
+        url: 'https://lo.ac.liveperson.net/api/account/5678/configuration/le-users/users/5?v=4.0',
+        authorization: 'Bearer lp-token-123',
+      },
     ]);
   });
 
   it('does not cache a failed lookup', async () => {
     let failures = 1;
     const { calls, fetch } = fakeLivePerson({
-      '1234': () => (failures-- > 0 ? Response.json({ message: 'no' }, { status: 404 }) : Response.json({ service: 'x', account: '1234', baseURI: 'va.ac.liveperson.net' })),
+      '1234': () =>
+        failures-- > 0
+          ? Response.json({ message: 'no' }, { status: 404 })
+          : Response.json({ service: 'x', account: '1234', baseURI: 'va.ac.liveperson.net' }),
     });
     const client = createClient({ accessToken: 'lp-token-123', env: {}, fetch });
     await expect(getUser(client, '1234')).rejects.toBeInstanceOf(NotFoundError);
@@ -62,8 +82,14 @@ describe('LivePerson domain resolution', () => {
 
   it('skips the lookup when a base URL is given', async () => {
     const { calls, fetch } = fakeLivePerson({});
-    const client = createClient({ accessToken: 'lp-token-123', env: { LIVEPERSON_BASE_URL: 'http://127.0.0.1:9' }, fetch });
+    const client = createClient({
+      accessToken: 'lp-token-123',
+      env: { LIVEPERSON_BASE_URL: 'http://127.0.0.1:9' },
+      fetch,
+    });
     await getUser(client, '1234');
-    expect(calls.map((call) => call.url)).toEqual(['http://127.0.0.1:9/api/account/1234/configuration/le-users/users/5?v=4.0']);
+    expect(calls.map((call) => call.url)).toEqual([
+      'http://127.0.0.1:9/api/account/1234/configuration/le-users/users/5?v=4.0',
+    ]);
   });
 });

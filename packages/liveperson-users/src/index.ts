@@ -1,10 +1,10 @@
 import {
-  createApiClient,
-  packageAgent,
-  ValidationError,
   type ApiClient,
   type BaseClientOptions,
   type ClientHooks,
+  createApiClient,
+  packageAgent,
+  ValidationError,
 } from '@offboard/runtime';
 import { api, type Credentials } from './generated/api.gen.js';
 import type { paths } from './generated/schema.gen.js';
@@ -23,7 +23,8 @@ const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/
 export function createClient(options: ClientOptions = {}): Client {
   const agent = packageAgent(import.meta.url);
   const env = options.env ?? process.env;
-  if (options.baseUrl ?? (api.baseUrlEnv ? env[api.baseUrlEnv] : undefined)) return createApiClient<paths>(api, options, agent);
+  if (options.baseUrl ?? (api.baseUrlEnv ? env[api.baseUrlEnv] : undefined))
+    return createApiClient<paths>(api, options, agent);
 
   const domains = new Map<string, Promise<string>>();
   const lookUp = async (accountId: string): Promise<string> => {
@@ -32,13 +33,17 @@ export function createClient(options: ClientOptions = {}): Client {
     });
     // The answer decides where the credential goes next: accept a bare host name only.
     if (!HOST.test(data.baseURI)) {
-      throw new ValidationError(`LivePerson Domain API returned an unusable baseURI for account ${accountId}`, 'baseURI', 'a host name');
+      throw new ValidationError(
+        `LivePerson Domain API returned an unusable baseURI for account ${accountId}`,
+        'baseURI',
+        'a host name',
+      );
     }
     return `https://${data.baseURI}`;
   };
   const hooks: ClientHooks = {
     resolveBaseUrl({ pathParams }) {
-      const accountId = String(pathParams['accountId']);
+      const accountId = String(pathParams.accountId);
       let domain = domains.get(accountId);
       if (!domain) {
         domain = lookUp(accountId);
@@ -52,9 +57,6 @@ export function createClient(options: ClientOptions = {}): Client {
   return client;
 }
 
-export { api } from './generated/api.gen.js';
-export type { Credentials, OperationId } from './generated/api.gen.js';
-export type { components, operations, paths } from './generated/schema.gen.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -71,3 +73,6 @@ export {
   UnexpectedStatusError,
   ValidationError,
 } from '@offboard/runtime';
+export type { Credentials, OperationId } from './generated/api.gen.js';
+export { api } from './generated/api.gen.js';
+export type { components, operations, paths } from './generated/schema.gen.js';

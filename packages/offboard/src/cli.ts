@@ -8,9 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parseTargets } from './csv.js';
-import { printable, toJson, toTable, type RunSummary } from './format.js';
+import { printable, type RunSummary, toJson, toTable } from './format.js';
 import { canonicalTarget, createOffboarder, type Offboarder } from './offboard.js';
-import { InputError, PROVIDERS, type Mode, type Target } from './types.js';
+import { InputError, type Mode, PROVIDERS, type Target } from './types.js';
 
 const USAGE = `Usage:
   offboard plan|apply --provider <${PROVIDERS.join('|')}> --account <id> --user <id> [--revoke-tokens] [--all-accounts] [--json]
@@ -69,22 +69,23 @@ function version(): string {
 
 function positiveInteger(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(value)) throw new InputError(`--${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  if (!/^[1-9]\d*$/.test(value))
+    throw new InputError(`--${name} must be a positive integer (got ${JSON.stringify(value)})`);
   return Number(value);
 }
 
 async function targetsFrom(values: Record<string, string | boolean | undefined>): Promise<Target[]> {
   const single = ['provider', 'account', 'user'].filter((name) => values[name] !== undefined);
-  if (typeof values['batch'] === 'string') {
+  if (typeof values.batch === 'string') {
     if (single.length > 0) throw new InputError(`--batch cannot be combined with --${single.join(', --')}`);
-    const file = values['batch'];
+    const file = values.batch;
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`cannot read ${file}: ${error.code ?? error.message}`);
     });
     return parseTargets(text, file);
   }
   if (single.length !== 3) throw new InputError('give --provider, --account and --user (or --batch <file.csv>)');
-  return [canonicalTarget({ provider: values['provider'], account: values['account'], user: values['user'] } as Target)];
+  return [canonicalTarget({ provider: values.provider, account: values.account, user: values.user } as Target)];
 }
 
 /** The same file under two names (a symbolic or hard link, `./x` and `x`) counts as the same. */
@@ -102,7 +103,10 @@ function sameFile(a: string, b: string): boolean {
  * period before aborting them; a second quits at once (the journal is fsync'd line by line, so
  * nothing is lost). Returns the signal received, if any, and a function that uninstalls.
  */
-function interruptible(io: CliIO, offboarder: Offboarder): { received: () => HandledSignal | undefined; uninstall: () => void } {
+function interruptible(
+  io: CliIO,
+  offboarder: Offboarder,
+): { received: () => HandledSignal | undefined; uninstall: () => void } {
   let received: HandledSignal | undefined;
   let grace: ReturnType<typeof setTimeout> | undefined;
   const handler = (signal: HandledSignal) => {
@@ -112,7 +116,9 @@ function interruptible(io: CliIO, offboarder: Offboarder): { received: () => Han
     }
     received = signal;
     offboarder.stop();
-    io.stderr.write(`offboard: ${signal}: starting no more targets; requests in flight get up to ${INTERRUPT_GRACE_MS / 1000} s (again to quit at once)\n`);
+    io.stderr.write(
+      `offboard: ${signal}: starting no more targets; requests in flight get up to ${INTERRUPT_GRACE_MS / 1000} s (again to quit at once)\n`,
+    );
     grace = setTimeout(() => offboarder.abort(), INTERRUPT_GRACE_MS);
     grace.unref?.();
   };
@@ -130,28 +136,32 @@ function interruptible(io: CliIO, offboarder: Offboarder): { received: () => Han
   };
 }
 
+function parseCliArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      provider: { type: 'string' },
+      account: { type: 'string' },
+      user: { type: 'string' },
+      batch: { type: 'string' },
+      concurrency: { type: 'string' },
+      journal: { type: 'string' },
+      rate: { type: 'string' },
+      'revoke-tokens': { type: 'boolean', default: false },
+      'all-accounts': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
+    },
+  });
+}
+
 export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCliArgs>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        provider: { type: 'string' },
-        account: { type: 'string' },
-        user: { type: 'string' },
-        batch: { type: 'string' },
-        concurrency: { type: 'string' },
-        journal: { type: 'string' },
-        rate: { type: 'string' },
-        'revoke-tokens': { type: 'boolean', default: false },
-        'all-accounts': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-        version: { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseCliArgs(argv);
   } catch (error) {
     io.stderr.write(`offboard: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
@@ -169,14 +179,24 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
   const [mode, ...extra] = positionals;
   const showProgress = values.batch !== undefined && !values.json && io.stderr.isTTY === true;
   const progress = showProgress
-    ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   let targets: Target[];
   let offboarder: Offboarder;
   try {
-    if ((mode !== 'plan' && mode !== 'apply') || extra.length > 0) throw new InputError('the first argument must be plan or apply');
-    if (typeof values.journal === 'string' && typeof values.batch === 'string' && sameFile(values.journal, values.batch)) {
-      throw new InputError(`--journal ${values.journal} is the batch file: the journal is appended to, give it a file of its own`);
+    if ((mode !== 'plan' && mode !== 'apply') || extra.length > 0)
+      throw new InputError('the first argument must be plan or apply');
+    if (
+      typeof values.journal === 'string' &&
+      typeof values.batch === 'string' &&
+      sameFile(values.journal, values.batch)
+    ) {
+      throw new InputError(
+        `--journal ${values.journal} is the batch file: the journal is appended to, give it a file of its own`,
+      );
     }
     targets = await targetsFrom(values);
     offboarder = createOffboarder({
@@ -205,7 +225,9 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
     io.stdout.write(values.json ? toJson(mode as Mode, results, summary) : toTable(mode as Mode, results, summary));
     if (signal) return SIGNAL_EXIT_CODES[signal];
     if (offboarder.journalError) {
-      io.stderr.write(`offboard: ${printable(offboarder.journalError)}; ${targets.length - results.length} targets not started\n`);
+      io.stderr.write(
+        `offboard: ${printable(offboarder.journalError)}; ${targets.length - results.length} targets not started\n`,
+      );
       return 1;
     }
     return results.some((result) => result.outcome === 'blocked' || result.outcome === 'failed') ? 1 : 0;

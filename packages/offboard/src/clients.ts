@@ -2,7 +2,7 @@
 // needed for providers a run touches and every target shares one client (one token refresh,
 // one LivePerson domain cache, one connection pool). Every client carries the run's abort
 // signal, so an interrupted run can cut its requests in flight.
-import { createClient as createCloudflare, type ClientOptions as CloudflareOptions } from '@offboard/cloudflare-access';
+import { type ClientOptions as CloudflareOptions, createClient as createCloudflare } from '@offboard/cloudflare-access';
 import { createClient as createGcoreIam, type ClientOptions as GcoreOptions } from '@offboard/gcore-iam';
 import { createClient as createGcoreReseller } from '@offboard/gcore-iam-reseller';
 import { createClient as createLivePerson, type ClientOptions as LivePersonOptions } from '@offboard/liveperson-users';
@@ -36,11 +36,17 @@ interface Shared {
 }
 
 /** A provider's options with the run's shared ones beneath and the run's abort signal beside the caller's own. */
-function withRun<O extends { readonly signal?: AbortSignal }>(shared: Shared, signal: AbortSignal, own: O | undefined): Shared & O & { signal: AbortSignal } {
+function withRun<O extends { readonly signal?: AbortSignal }>(
+  shared: Shared,
+  signal: AbortSignal,
+  own: O | undefined,
+): Shared & O & { signal: AbortSignal } {
   return { ...shared, ...(own as O), signal: own?.signal ? AbortSignal.any([own.signal, signal]) : signal };
 }
 
-const factories: { [P in ProviderName]: (options: ClientOptionsByProvider, shared: Shared, signal: AbortSignal) => ProviderClients[P] } = {
+const factories: {
+  [P in ProviderName]: (options: ClientOptionsByProvider, shared: Shared, signal: AbortSignal) => ProviderClients[P];
+} = {
   gcore: (options, shared, signal) => ({
     iam: createGcoreIam(withRun(shared, signal, options.gcore)),
     reseller: createGcoreReseller(withRun(shared, signal, options.gcore)),

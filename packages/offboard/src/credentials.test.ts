@@ -15,7 +15,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoServer, CREDENTIAL_HEADERS, type EchoAnswer, type EchoHandler, type ReceivedRequest } from '../test/echo-server.js';
+import {
+  CREDENTIAL_HEADERS,
+  type EchoAnswer,
+  type EchoHandler,
+  type ReceivedRequest,
+  startEchoServer,
+} from '../test/echo-server.js';
 import { runCli } from '../test/harness.js';
 import type { ProviderName } from './types.js';
 
@@ -40,14 +46,19 @@ interface Setup {
   error(message: string): unknown;
 }
 
-const GCORE_USER = { id: 7, email: 'user7@example.com', client_and_roles: [{ client_id: 100, client_company_name: 'Account 100', user_id: 7, user_roles: ['2'] }] };
+const GCORE_USER = {
+  id: 7,
+  email: 'user7@example.com',
+  client_and_roles: [{ client_id: 100, client_company_name: 'Account 100', user_id: 7, user_roles: ['2'] }],
+};
 const cloudflareEnvelope = { success: true, errors: [], messages: [], result: { id: 'x' } };
 const NSCALE_ORG = '79f64482-1271-44b8-a1d4-d83e418eddf2';
 const NSCALE_USER = 'cef8afbf-976c-4b28-ab01-216c3aed0b7a';
 
 const gcoreSuccess = (request: ReceivedRequest): EchoAnswer => {
   if (request.method !== 'GET') return { status: 200 };
-  if (request.pathname === '/iam/users') return { status: 200, body: { count: 1, next: null, previous: null, results: [GCORE_USER] } };
+  if (request.pathname === '/iam/users')
+    return { status: 200, body: { count: 1, next: null, previous: null, results: [GCORE_USER] } };
   if (/\/tokens$/.test(request.pathname)) return { status: 200, body: [] };
   return { status: 200, body: { user_id: 7, client_id: 100, user_role: { id: 2, name: 'Users' } } };
 };
@@ -56,7 +67,10 @@ const cloudflare = {
   account: '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b',
   user: '3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b',
   baseUrlEnv: 'CLOUDFLARE_BASE_URL',
-  success: (request: ReceivedRequest): EchoAnswer => ({ status: request.method === 'DELETE' ? 202 : 200, body: cloudflareEnvelope }),
+  success: (request: ReceivedRequest): EchoAnswer => ({
+    status: request.method === 'DELETE' ? 202 : 200,
+    body: cloudflareEnvelope,
+  }),
   error: (message: string) => ({ success: false, errors: [{ code: 10000, message }], messages: [], result: null }),
 } as const;
 
@@ -72,7 +86,12 @@ const SETUPS: readonly Setup[] = [
     success: gcoreSuccess,
     error: (message) => ({ message }),
   },
-  { ...cloudflare, name: 'cloudflare (API token)', credentialEnv: 'CLOUDFLARE_API_TOKEN', expected: (token) => ({ authorization: `Bearer ${token}` }) },
+  {
+    ...cloudflare,
+    name: 'cloudflare (API token)',
+    credentialEnv: 'CLOUDFLARE_API_TOKEN',
+    expected: (token) => ({ authorization: `Bearer ${token}` }),
+  },
   {
     ...cloudflare,
     name: 'cloudflare (email + API key)',
@@ -94,7 +113,14 @@ const SETUPS: readonly Setup[] = [
             status: 200,
             body: [
               {
-                metadata: { id: NSCALE_USER, name: 'undefined', organizationId: NSCALE_ORG, creationTime: '2026-01-01T00:00:00Z', provisioningStatus: 'provisioned', healthStatus: 'healthy' },
+                metadata: {
+                  id: NSCALE_USER,
+                  name: 'undefined',
+                  organizationId: NSCALE_ORG,
+                  creationTime: '2026-01-01T00:00:00Z',
+                  provisioningStatus: 'provisioned',
+                  healthStatus: 'healthy',
+                },
                 spec: { subject: 'someone@example.com', state: 'active', groupIDs: [] },
                 status: {},
               },
@@ -124,8 +150,15 @@ const SETUPS: readonly Setup[] = [
 const ALNUM = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'];
 const SPECIALS = [...'+/=-_.~"\'\\`!@#$%^&*()[]{}<>:;,?|'];
 /** Printable ASCII other than space: what a token may start and end with. */
-const EDGE = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ALNUM) }, { weight: 1, arbitrary: fc.constantFrom(...SPECIALS) });
-const INNER = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...ALNUM) }, { weight: 3, arbitrary: fc.constantFrom(...SPECIALS) }, { weight: 1, arbitrary: fc.constant(' ') });
+const EDGE = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...ALNUM) },
+  { weight: 1, arbitrary: fc.constantFrom(...SPECIALS) },
+);
+const INNER = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...ALNUM) },
+  { weight: 3, arbitrary: fc.constantFrom(...SPECIALS) },
+  { weight: 1, arbitrary: fc.constant(' ') },
+);
 /** Characters a credential must not hold once trimmed: control characters and non-ASCII. */
 const UNSENDABLE = [
   ...['é', 'ü', 'ß', 'ñ', '€', 'Ω', '日', '本', '🔑', '\u00a0', '\u2028', '\u200b', '\ufeff'],
@@ -136,14 +169,18 @@ const UNSENDABLE_EDGE = ['é', 'ü', 'ß', '€', '日', '🔑', '\u0000', '\u00
 const WHITESPACE = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r'), maxLength: 3 });
 
 /** A printable-ASCII credential of 8..56 characters that starts and ends with a non-space. */
-const sendable = fc.tuple(EDGE, fc.string({ unit: INNER, minLength: 6, maxLength: 54 }), EDGE).map(([first, inner, last]) => `${first}${inner}${last}`);
+const sendable = fc
+  .tuple(EDGE, fc.string({ unit: INNER, minLength: 6, maxLength: 54 }), EDGE)
+  .map(([first, inner, last]) => `${first}${inner}${last}`);
 /** The same with a control or non-ASCII character inside or at an edge. */
 const unsendable = fc.oneof(
   fc.tuple(sendable, fc.constantFrom(...UNSENDABLE), fc.nat()).map(([core, bad, at]) => {
     const index = 1 + (at % (core.length - 1));
     return `${core.slice(0, index)}${bad}${core.slice(index)}`;
   }),
-  fc.tuple(sendable, fc.constantFrom(...UNSENDABLE_EDGE), fc.boolean()).map(([core, bad, first]) => (first ? `${bad}${core.slice(1)}` : `${core.slice(0, -1)}${bad}`)),
+  fc
+    .tuple(sendable, fc.constantFrom(...UNSENDABLE_EDGE), fc.boolean())
+    .map(([core, bad, first]) => (first ? `${bad}${core.slice(1)}` : `${core.slice(0, -1)}${bad}`)),
 );
 
 /** Ids, paths and markers the output holds anyway: a token made of one of them proves nothing. */
@@ -195,8 +232,15 @@ const FINAL = fc.constantFrom(400, 401, 403, 409, 200);
 const script = fc.record({ statuses: fc.array(STATUS, { maxLength: 4 }), final: FINAL });
 const SCRIPTS = SETUPS.length * MODES.length;
 /** Now and then one run starts with 500s (retried twice, 0.5 s then 1 s): one, or all three attempts. */
-const burst = fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ run: fc.nat(SCRIPTS - 1), length: fc.constantFrom(1, 3) }) });
-const scenario = fc.record({ scripts: fc.array(script, { minLength: SCRIPTS, maxLength: SCRIPTS }), burst, tableForPlan: fc.boolean() });
+const burst = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.record({ run: fc.nat(SCRIPTS - 1), length: fc.constantFrom(1, 3) }) },
+);
+const scenario = fc.record({
+  scripts: fc.array(script, { minLength: SCRIPTS, maxLength: SCRIPTS }),
+  burst,
+  tableForPlan: fc.boolean(),
+});
 
 function handlerFor(setup: Setup, statuses: readonly number[], final: number): EchoHandler {
   return (request, index, echo) => {
@@ -234,7 +278,18 @@ async function check(
   const baseUrl = server.run(id, handlerFor(setup, statuses, final));
   const journal = path.join(dir, `${id}.jsonl`);
   const env = { [setup.baseUrlEnv]: baseUrl, [setup.credentialEnv]: value, ...setup.extraEnv };
-  const args = [mode, '--provider', setup.provider, '--account', setup.account, '--user', setup.user, '--journal', journal, ...(json ? ['--json'] : [])];
+  const args = [
+    mode,
+    '--provider',
+    setup.provider,
+    '--account',
+    setup.account,
+    '--user',
+    setup.user,
+    '--journal',
+    journal,
+    ...(json ? ['--json'] : []),
+  ];
   const problems: string[] = [];
   let result: { code: number; stdout: string; stderr: string };
   try {
@@ -256,50 +311,66 @@ async function check(
   const trimmed = value.trim();
   if (mustRefuse(value)) {
     if (result.code !== 2) problems.push(`expected exit 2 (refused), got ${result.code}`);
-    if (!result.stderr.includes(setup.credentialEnv)) problems.push(`stderr does not name ${setup.credentialEnv}: ${JSON.stringify(result.stderr)}`);
-    if (received.length > 0) problems.push(`${received.length} request(s) reached the server, e.g. ${JSON.stringify(received[0]!.credentials)}`);
+    if (!result.stderr.includes(setup.credentialEnv))
+      problems.push(`stderr does not name ${setup.credentialEnv}: ${JSON.stringify(result.stderr)}`);
+    if (received.length > 0)
+      problems.push(
+        `${received.length} request(s) reached the server, e.g. ${JSON.stringify(received[0]!.credentials)}`,
+      );
   } else {
     const expected = setup.expected(trimmed);
-    if (received.length === 0) problems.push(`no request reached the server (exit ${result.code}, stderr ${JSON.stringify(result.stderr)})`);
+    if (received.length === 0)
+      problems.push(`no request reached the server (exit ${result.code}, stderr ${JSON.stringify(result.stderr)})`);
     for (const request of received) {
-      const sent = Object.fromEntries(CREDENTIAL_HEADERS.filter((name) => request.credentials[name] !== undefined).map((name) => [name, request.credentials[name]]));
-      const wanted = Object.fromEntries(CREDENTIAL_HEADERS.filter((name) => expected[name] !== undefined).map((name) => [name, expected[name]]));
+      const sent = Object.fromEntries(
+        CREDENTIAL_HEADERS.filter((name) => request.credentials[name] !== undefined).map((name) => [
+          name,
+          request.credentials[name],
+        ]),
+      );
+      const wanted = Object.fromEntries(
+        CREDENTIAL_HEADERS.filter((name) => expected[name] !== undefined).map((name) => [name, expected[name]]),
+      );
       if (JSON.stringify(sent) !== JSON.stringify(wanted)) {
-        problems.push(`${request.method} ${request.pathname} carried ${JSON.stringify(sent)}, expected ${JSON.stringify(wanted)}`);
+        problems.push(
+          `${request.method} ${request.pathname} carried ${JSON.stringify(sent)}, expected ${JSON.stringify(wanted)}`,
+        );
         break;
       }
     }
   }
-  return problems.map((problem) => `${setup.name} ${mode}${json ? ' --json' : ''} (statuses ${JSON.stringify([...statuses, `${final}…`])}): ${problem}`);
+  return problems.map(
+    (problem) =>
+      `${setup.name} ${mode}${json ? ' --json' : ''} (statuses ${JSON.stringify([...statuses, `${final}…`])}): ${problem}`,
+  );
 }
 
 describe('credentials at the CLI', () => {
-  it(
-    `never print or journal a token in any form, and send exactly the trimmed token or refuse it (${NUM_RUNS} property runs × ${SCRIPTS} CLI runs = ${NUM_RUNS * SCRIPTS})`,
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(token, scenario, async (value, { scripts, burst: fiveHundreds, tableForPlan }) => {
-          const server = await startEchoServer();
-          try {
-            const runs = SETUPS.flatMap((setup) => MODES.map((mode) => ({ setup, mode })));
-            const problems = (
-              await Promise.all(
-                runs.map(({ setup, mode }, index) => {
-                  const { statuses, final } = scripts[index]!;
-                  const scripted = fiveHundreds?.run === index ? [...Array<number>(fiveHundreds.length).fill(500), ...statuses] : statuses;
-                  return check(server, value, setup, mode, scripted, final, mode === 'apply' || !tableForPlan);
-                }),
-              )
-            ).flat();
-            expect(problems, `token ${JSON.stringify(value)}`).toEqual([]);
-          } finally {
-            await server.close();
-          }
-        }),
-        // Bounded even while shrinking a failure today's code has; an interrupted run fails.
-        { numRuns: NUM_RUNS, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: true },
-      );
-    },
-    120_000,
-  );
+  it(`never print or journal a token in any form, and send exactly the trimmed token or refuse it (${NUM_RUNS} property runs × ${SCRIPTS} CLI runs = ${NUM_RUNS * SCRIPTS})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(token, scenario, async (value, { scripts, burst: fiveHundreds, tableForPlan }) => {
+        const server = await startEchoServer();
+        try {
+          const runs = SETUPS.flatMap((setup) => MODES.map((mode) => ({ setup, mode })));
+          const problems = (
+            await Promise.all(
+              runs.map(({ setup, mode }, index) => {
+                const { statuses, final } = scripts[index]!;
+                const scripted =
+                  fiveHundreds?.run === index
+                    ? [...Array<number>(fiveHundreds.length).fill(500), ...statuses]
+                    : statuses;
+                return check(server, value, setup, mode, scripted, final, mode === 'apply' || !tableForPlan);
+              }),
+            )
+          ).flat();
+          expect(problems, `token ${JSON.stringify(value)}`).toEqual([]);
+        } finally {
+          await server.close();
+        }
+      }),
+      // Bounded even while shrinking a failure today's code has; an interrupted run fails.
+      { numRuns: NUM_RUNS, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: true },
+    );
+  }, 120_000);
 });

@@ -3,14 +3,20 @@
 import { parse } from 'csv-parse/sync';
 import { canonicalTarget } from './offboard.js';
 import { showValue } from './policies/policy.js';
-import { InputError, PROVIDERS, targetKey, type ProviderName, type Target } from './types.js';
+import { InputError, PROVIDERS, type ProviderName, type Target, targetKey } from './types.js';
 
 const HEADER = ['provider', 'account', 'user'];
 
 export function parseTargets(text: string, source = 'batch'): Target[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as never;
   } catch (error) {
     throw new InputError(`${source}: not a readable CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -22,10 +28,13 @@ export function parseTargets(text: string, source = 'batch'): Target[] {
   return rows.map(({ record, info }) => {
     const line = info.lines;
     const where = `${source}: line ${line}`;
-    if (record.length !== 3) throw new InputError(`${where}: expected 3 fields (provider,account,user), got ${record.length}`);
+    if (record.length !== 3)
+      throw new InputError(`${where}: expected 3 fields (provider,account,user), got ${record.length}`);
     const [provider, account, user] = record as [string, string, string];
     if (!PROVIDERS.includes(provider as ProviderName)) {
-      throw new InputError(`${where}: unknown provider ${showValue(provider)} (expected one of ${PROVIDERS.join(', ')})`);
+      throw new InputError(
+        `${where}: unknown provider ${showValue(provider)} (expected one of ${PROVIDERS.join(', ')})`,
+      );
     }
     let target: Target;
     try {
@@ -36,7 +45,8 @@ export function parseTargets(text: string, source = 'batch'): Target[] {
       throw error;
     }
     const earlier = seen.get(targetKey(target));
-    if (earlier !== undefined) throw new InputError(`${where}: the same target as line ${earlier} (${targetKey(target)})`);
+    if (earlier !== undefined)
+      throw new InputError(`${where}: the same target as line ${earlier} (${targetKey(target)})`);
     seen.set(targetKey(target), line);
     return target;
   });

@@ -5,16 +5,16 @@
 // checks the outcome and the exit code against the fake's state and request log, then reruns
 // against the healthy fake: nothing confirmed is resent, and the target ends truthfully.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { emptyState, startFakeProviders } from '../test/fake-providers.js';
 import {
   ANSWER_CLASSES,
   FakePool,
   rowsFrom,
   runCell,
   SCENARIOS,
-  traceScenario,
   type Trace,
+  traceScenario,
 } from '../test/fault-matrix.js';
-import { emptyState, startFakeProviders } from '../test/fake-providers.js';
 
 // The CLI takes no client timeout or retry delays: every client of the run gets short ones here,
 // so a timeout cell costs 3 × 300 ms instead of 3 × 60 s (as test/harness.ts does for the library).
@@ -27,7 +27,10 @@ vi.mock('./clients.js', async (importOriginal) => {
     constructor(...args: Args) {
       const [options, ...rest] = args;
       const fast = Object.fromEntries(
-        (['gcore', 'cloudflare', 'nscale', 'liveperson'] as const).map((provider) => [provider, { ...FAST, ...options?.[provider] }]),
+        (['gcore', 'cloudflare', 'nscale', 'liveperson'] as const).map((provider) => [
+          provider,
+          { ...FAST, ...options?.[provider] },
+        ]),
       );
       super(fast as Args[0], ...(rest as unknown as Rest));
     }
@@ -54,41 +57,48 @@ beforeAll(async () => {
 afterAll(() => pool.close());
 
 describe('fault matrix: the healthy traces', () => {
-  it.each(traces.map((trace) => [trace.scenario.name, trace] as const))('%s ends as expected on a healthy fake', (_, trace) => {
-    expect({ code: trace.code, outcome: trace.outcome }).toEqual({ code: 0, outcome: trace.scenario.done });
-    // The final write is the last DELETE; every other DELETE is an intermediate one.
-    const deletes = trace.steps.filter((step) => step.method === 'DELETE');
-    expect(deletes.at(-1)?.kind).toBe('final');
-    expect(deletes.slice(0, -1).every((step) => step.kind === 'intermediate')).toBe(true);
-  });
+  it.each(traces.map((trace) => [trace.scenario.name, trace] as const))(
+    '%s ends as expected on a healthy fake',
+    (_, trace) => {
+      expect({ code: trace.code, outcome: trace.outcome }).toEqual({ code: 0, outcome: trace.scenario.done });
+      // The final write is the last DELETE; every other DELETE is an intermediate one.
+      const deletes = trace.steps.filter((step) => step.method === 'DELETE');
+      expect(deletes.at(-1)?.kind).toBe('final');
+      expect(deletes.slice(0, -1).every((step) => step.kind === 'intermediate')).toBe(true);
+    },
+  );
 
   it('cover every step kind of every provider', () => {
     const kinds = rows.map((row) => row.key);
     expect(kinds).toEqual(
-      expect.arrayContaining(
-        [
-          'gcore read GET /iam/clients/{}/client-users/{}',
-          'gcore read GET /iam/users',
-          'gcore read GET /iam/v2/clients/{}/tokens',
-          'gcore intermediate DELETE /iam/v2/clients/{}/tokens/{}',
-          'gcore final DELETE /iam/users/{}',
-          'gcore final DELETE /iam/clients/{}/client-users/{}',
-          'gcore intermediate DELETE /iam/clients/{}/client-users/{}',
-          'cloudflare final DELETE /accounts/{}/access/users/{}',
-          'nscale final DELETE /api/v1/organizations/{}/users/{}',
-          'liveperson read GET /api/account/{}/configuration/le-users/users/{}',
-          'liveperson final DELETE /api/account/{}/configuration/le-users/users/{}',
-        ],
-      ),
+      expect.arrayContaining([
+        'gcore read GET /iam/clients/{}/client-users/{}',
+        'gcore read GET /iam/users',
+        'gcore read GET /iam/v2/clients/{}/tokens',
+        'gcore intermediate DELETE /iam/v2/clients/{}/tokens/{}',
+        'gcore final DELETE /iam/users/{}',
+        'gcore final DELETE /iam/clients/{}/client-users/{}',
+        'gcore intermediate DELETE /iam/clients/{}/client-users/{}',
+        'cloudflare final DELETE /accounts/{}/access/users/{}',
+        'nscale final DELETE /api/v1/organizations/{}/users/{}',
+        'liveperson read GET /api/account/{}/configuration/le-users/users/{}',
+        'liveperson final DELETE /api/account/{}/configuration/le-users/users/{}',
+      ]),
     );
   });
 });
 
 describe(`fault matrix: ${rows.length} step kinds × ${ANSWER_CLASSES.length} answers = ${CELLS} cells`, () => {
   describe.each(rows.map((row) => [row.name, row] as const))('%s', (_, row) => {
-    it.concurrent.for(ANSWER_CLASSES.map((answer) => [answer.name, answer] as const))(`${row.name} × %s`, async ([, answer], { expect }) => {
-      const report = await runCell(pool, row, answer);
-      expect(report.problems, `first run: exit ${report.first.code} ${report.first.outcome}; rerun: exit ${report.rerun?.code} ${report.rerun?.outcome}`).toEqual([]);
-    });
+    it.concurrent.for(ANSWER_CLASSES.map((answer) => [answer.name, answer] as const))(
+      `${row.name} × %s`,
+      async ([, answer], { expect }) => {
+        const report = await runCell(pool, row, answer);
+        expect(
+          report.problems,
+          `first run: exit ${report.first.code} ${report.first.outcome}; rerun: exit ${report.rerun?.code} ${report.rerun?.outcome}`,
+        ).toEqual([]);
+      },
+    );
   });
 });

@@ -27,6 +27,7 @@ export function toJson(mode: Mode, results: readonly TargetResult[], summary: Ru
 
 // C0 and C1 controls (ESC, CR, BS, the 8-bit CSI U+009B...), DEL, line/paragraph separators and
 // the bidirectional overrides that reorder what a terminal shows.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text safe to print on a terminal: every control character shown as an escape. */
@@ -41,14 +42,21 @@ export function printable(text: string): string {
 
 function pad(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** A table of targets; each target's steps are listed under it when there are few targets. */
 export function toTable(mode: Mode, results: readonly TargetResult[], summary: RunSummary = {}): string {
   const lines: string[] = [];
   const header = ['PROVIDER', 'ACCOUNT', 'USER', 'OUTCOME', 'REASON'];
-  const rows = results.map((result) => [result.provider, result.account, result.user, result.outcome, result.reason ?? ''].map(printable));
+  const rows = results.map((result) =>
+    [result.provider, result.account, result.user, result.outcome, result.reason ?? ''].map(printable),
+  );
   const table = pad([header, ...rows]);
   lines.push(table[0]!);
   const showSteps = results.length <= 20;
@@ -56,16 +64,23 @@ export function toTable(mode: Mode, results: readonly TargetResult[], summary: R
     lines.push(table[index + 1]!);
     if (showSteps) {
       for (const step of result.steps) {
-        lines.push(`    ${step.method.padEnd(6)} ${printable(step.path)}  ${step.status ?? (mode === 'plan' ? 'planned' : 'not sent')}`);
+        lines.push(
+          `    ${step.method.padEnd(6)} ${printable(step.path)}  ${step.status ?? (mode === 'plan' ? 'planned' : 'not sent')}`,
+        );
       }
     }
   });
   const counts = new Map<string, number>();
   for (const result of results) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
-  lines.push('', `${mode}: ${results.length} target${results.length === 1 ? '' : 's'}: ${[...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}`);
+  lines.push(
+    '',
+    `${mode}: ${results.length} target${results.length === 1 ? '' : 's'}: ${[...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}`,
+  );
   if (summary.interrupted) {
     const { signal, notStarted } = summary.interrupted;
-    lines.push(`interrupted by ${signal}: ${notStarted} target${notStarted === 1 ? '' : 's'} not started${mode === 'apply' ? '; rerun with the same --journal to finish them' : ''}`);
+    lines.push(
+      `interrupted by ${signal}: ${notStarted} target${notStarted === 1 ? '' : 's'} not started${mode === 'apply' ? '; rerun with the same --journal to finish them' : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,10 @@
-export { apply, canonicalTarget, createOffboarder, plan } from './offboard.js';
-export type { Offboarder, OffboardOptions } from './offboard.js';
+export { main } from './cli.js';
 export type { ClientOptionsByProvider } from './clients.js';
 export { parseTargets } from './csv.js';
-export { Journal } from './journal.js';
-export type { JournalEntry } from './journal.js';
-export { InputError, PROVIDERS, targetKey } from './types.js';
-export type { Mode, Outcome, ProviderName, Step, Target, TargetResult } from './types.js';
-export { main } from './cli.js';
 export { printable } from './format.js';
+export type { JournalEntry } from './journal.js';
+export { Journal } from './journal.js';
+export type { Offboarder, OffboardOptions } from './offboard.js';
+export { apply, canonicalTarget, createOffboarder, plan } from './offboard.js';
+export type { Mode, Outcome, ProviderName, Step, Target, TargetResult } from './types.js';
+export { InputError, PROVIDERS, targetKey } from './types.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmedWrites, journalEntries, spawnCli, untilJournal } from '../test/cli-process.js';
-import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
+import { emptyState, type FakeProviders, fakeEnv, startFakeProviders } from '../test/fake-providers.js';
 import { IDS } from '../test/harness.js';
 
 const COUNT = 40;
@@ -74,7 +74,8 @@ describe.each([
     expect(second.code).toBe(0);
     expect((JSON.parse(second.stdout) as Printed).interrupted).toBe(false);
     expect(remaining()).toBe(0);
-    for (const step of confirmed) expect({ path: step.path, sent: fake.count('DELETE', step.path) }).toEqual({ path: step.path, sent: 1 });
+    for (const step of confirmed)
+      expect({ path: step.path, sent: fake.count('DELETE', step.path) }).toEqual({ path: step.path, sent: 1 });
   });
 });
 

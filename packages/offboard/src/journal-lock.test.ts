@@ -1,6 +1,6 @@
 // The journal's lock against real processes: one writer, a dead writer's lock taken over at once,
 // racing takers, and a holder that loses its lock.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ beforeEach(async () => {
   file = path.join(dir, 'journal.jsonl');
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -40,7 +41,10 @@ interface Said {
 
 /** A child process holding (or trying to hold) the journal; see journal-lock.fixture.mjs. */
 function child(extra: string[] = []) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fixture, file, ...extra], { cwd: here, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', fixture, file, ...extra], {
+    cwd: here,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.push(proc);
   const said: Said[] = [];
   const waiters: (() => void)[] = [];
@@ -125,14 +129,23 @@ describe('journal lock', () => {
     for (let round = 0; round < 4; round++) {
       if (round > 0) {
         mkdirSync(`${file}.lock`);
-        writeFileSync(`${file}.lock.owner`, JSON.stringify({ pid: deadPid, host: hostname(), startedAt: new Date().toISOString(), token: `dead-${round}` }));
+        writeFileSync(
+          `${file}.lock.owner`,
+          JSON.stringify({
+            pid: deadPid,
+            host: hostname(),
+            startedAt: new Date().toISOString(),
+            token: `dead-${round}`,
+          }),
+        );
       }
       const racers = [child(), child(), child()];
       await Promise.all(racers.map((racer) => racer.ready()));
       for (const racer of racers) racer.go();
       const results = await Promise.all(racers.map((racer) => racer.result()));
       expect(results.map((result) => result.opened).sort()).toEqual([false, false, true]);
-      for (const result of results) if (!result.opened) expect(result.message).toMatch(/is in use: its lock .* is held by pid \d+ on host/);
+      for (const result of results)
+        if (!result.opened) expect(result.message).toMatch(/is in use: its lock .* is held by pid \d+ on host/);
       for (const racer of racers) racer.end();
       await Promise.all(racers.map((racer) => racer.exited));
       expect(existsSync(`${file}.lock`)).toBe(false);
@@ -144,7 +157,10 @@ describe('journal lock', () => {
     for (let round = 0; round < 25; round++) {
       // Fabricate the dead holder's lock again: its directory and its owner record.
       mkdirSync(`${file}.lock`, { recursive: true });
-      writeFileSync(`${file}.lock.owner`, JSON.stringify({ pid: deadPid, host: hostname(), startedAt: new Date().toISOString(), token: `dead-${round}` }));
+      writeFileSync(
+        `${file}.lock.owner`,
+        JSON.stringify({ pid: deadPid, host: hostname(), startedAt: new Date().toISOString(), token: `dead-${round}` }),
+      );
       const results = await Promise.allSettled([0, 1, 2].map(() => Journal.open(file, { warn: () => {} })));
       const won = results.filter((result): result is PromiseFulfilledResult<Journal> => result.status === 'fulfilled');
       expect(won).toHaveLength(1);
@@ -155,7 +171,10 @@ describe('journal lock', () => {
 
   it('takes over a lock from another host only once it is stale, and names the holder until then', async () => {
     mkdirSync(`${file}.lock`);
-    writeFileSync(`${file}.lock.owner`, JSON.stringify({ pid: 4242, host: 'elsewhere.example', startedAt: '2030-01-01T00:00:00.000Z', token: 't' }));
+    writeFileSync(
+      `${file}.lock.owner`,
+      JSON.stringify({ pid: 4242, host: 'elsewhere.example', startedAt: '2030-01-01T00:00:00.000Z', token: 't' }),
+    );
     const refusal = await Journal.open(file).then(
       () => undefined,
       (error: unknown) => error,
@@ -174,19 +193,26 @@ describe('journal lock', () => {
 
   it('refuses a fresh lock whose holder left no record, as held by an unknown process', async () => {
     mkdirSync(`${file}.lock`);
-    await expect(Journal.open(file, { warn: () => {} })).rejects.toThrow(/held by an unknown process \(no readable owner record in .*journal\.jsonl\.lock\.owner\)/);
+    await expect(Journal.open(file, { warn: () => {} })).rejects.toThrow(
+      /held by an unknown process \(no readable owner record in .*journal\.jsonl\.lock\.owner\)/,
+    );
   });
 
   it('a holder whose lock was changed under it (compromised) refuses appends, and leaves the lock alone', async () => {
     writeFileSync(file, '');
     const warnings: string[] = [];
-    const lock = await JournalLock.acquire(file, { staleMs: 2000, updateMs: 1000, warn: (message) => warnings.push(message) });
+    const lock = await JournalLock.acquire(file, {
+      staleMs: 2000,
+      updateMs: 1000,
+      warn: (message) => warnings.push(message),
+    });
     expect(() => lock.assertHeld()).not.toThrow();
     // Someone else's refresh: the mtime is no longer the one this holder set.
     const other = new Date(Date.now() + 60_000);
     utimesSync(`${file}.lock`, other, other);
     const deadline = Date.now() + 5000;
-    while (lock.compromised === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (lock.compromised === undefined && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(lock.compromised).toMatch(/lost the lock/);
     expect(() => lock.assertHeld()).toThrow(/no longer accepts writes/);
     expect(warnings).toEqual([expect.stringMatching(/lost the lock .*refuses further writes/)]);

@@ -58,7 +58,13 @@ function readOwner(ownerFile: string): LockOwner | undefined {
     const value: unknown = JSON.parse(readFileSync(ownerFile, 'utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
     const { pid, host, startedAt, token } = value as Record<string, unknown>;
-    if (!Number.isSafeInteger(pid) || typeof host !== 'string' || typeof startedAt !== 'string' || typeof token !== 'string') return undefined;
+    if (
+      !Number.isSafeInteger(pid) ||
+      typeof host !== 'string' ||
+      typeof startedAt !== 'string' ||
+      typeof token !== 'string'
+    )
+      return undefined;
     return { pid: pid as number, host, startedAt, token };
   } catch {
     return undefined;
@@ -122,7 +128,10 @@ export class JournalLock {
         onCompromised: () => {},
       });
     } catch (error) {
-      if (errorCode(error) === 'ELOCKED') throw new InputError(`the journal ${journal} is being opened by another process (its guard ${guardDir} stayed locked)`);
+      if (errorCode(error) === 'ELOCKED')
+        throw new InputError(
+          `the journal ${journal} is being opened by another process (its guard ${guardDir} stayed locked)`,
+        );
       throw new InputError(`cannot lock the journal ${journal} (${guardDir}): ${errorCode(error) ?? String(error)}`);
     }
     try {
@@ -146,9 +155,13 @@ export class JournalLock {
             onCompromised,
           });
           // A lock that was there and old was stale, and proper-lockfile replaced it (under our guard).
-          if (before && Date.now() - before.mtimeMs > staleMs) tookOver = `took over the stale lock ${lockDir} of the journal ${journal}, held by ${describeOwner(previous, ownerFile)}`;
+          if (before && Date.now() - before.mtimeMs > staleMs)
+            tookOver = `took over the stale lock ${lockDir} of the journal ${journal}, held by ${describeOwner(previous, ownerFile)}`;
         } catch (error) {
-          if (errorCode(error) !== 'ELOCKED') throw new InputError(`cannot lock the journal ${journal} (${lockDir}): ${errorCode(error) ?? String(error)}`);
+          if (errorCode(error) !== 'ELOCKED')
+            throw new InputError(
+              `cannot lock the journal ${journal} (${lockDir}): ${errorCode(error) ?? String(error)}`,
+            );
           const owner = readOwner(ownerFile);
           if (owner && owner.host === hostname() && !running(owner.pid) && attempt < 3) {
             // Its holder is gone: no need to wait until it goes stale.
@@ -166,7 +179,12 @@ export class JournalLock {
           );
         }
       }
-      const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomUUID() };
+      const owner: LockOwner = {
+        pid: process.pid,
+        host: hostname(),
+        startedAt: new Date().toISOString(),
+        token: randomUUID(),
+      };
       const temp = `${ownerFile}.${owner.token}.tmp`;
       try {
         writeFileSync(temp, `${JSON.stringify(owner)}\n`);
@@ -174,26 +192,24 @@ export class JournalLock {
       } catch (error) {
         rmSync(temp, { force: true });
         await release().catch(() => {});
-        throw new InputError(`cannot record the owner of the journal lock ${ownerFile}: ${errorCode(error) ?? String(error)}`);
+        throw new InputError(
+          `cannot record the owner of the journal lock ${ownerFile}: ${errorCode(error) ?? String(error)}`,
+        );
       }
-      self = new JournalLock(
-        journal,
-        owner,
-        () => {
-          // Synchronously: close() is sync, and so is a process 'exit' listener. Owner record first:
-          // once the directory is gone, the next holder writes its own record, which must survive.
-          try {
-            unlinkSync(ownerFile);
-          } catch {
-            // Already gone.
-          }
-          try {
-            lockfile.unlockSync(journal, { lockfilePath: lockDir, realpath: false });
-          } catch {
-            // Released or compromised meanwhile.
-          }
-        },
-      );
+      self = new JournalLock(journal, owner, () => {
+        // Synchronously: close() is sync, and so is a process 'exit' listener. Owner record first:
+        // once the directory is gone, the next holder writes its own record, which must survive.
+        try {
+          unlinkSync(ownerFile);
+        } catch {
+          // Already gone.
+        }
+        try {
+          lockfile.unlockSync(journal, { lockfilePath: lockDir, realpath: false });
+        } catch {
+          // Released or compromised meanwhile.
+        }
+      });
       if (tookOver) warn(tookOver);
       if (lostEarly) self.#lose(lostEarly, warn);
       return self;
@@ -223,7 +239,9 @@ export class JournalLock {
       }
     }
     if (this.#compromised !== undefined) {
-      throw new Error(`the journal ${this.journal} no longer accepts writes: ${this.#compromised}; another process may be running the same batch`);
+      throw new Error(
+        `the journal ${this.journal} no longer accepts writes: ${this.#compromised}; another process may be running the same batch`,
+      );
     }
   }
 

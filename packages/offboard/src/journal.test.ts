@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
+import { emptyState, type FakeProviders, startFakeProviders } from '../test/fake-providers.js';
 import { offboarderFor } from '../test/harness.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { InputError, type Target } from './types.js';
@@ -52,8 +52,14 @@ describe('journal', () => {
     expect(eventsOf('gcore/100/7')).toEqual(['intent', 'step', 'done']);
     expect(eventsOf('liveperson/12345678/42')).toEqual(['intent', 'step', 'done']);
     expect(lines).toHaveLength(6);
-    expect(lines.find((entry) => entry.event === 'step' && entry.target === 'gcore/100/7')).toMatchObject({ method: 'DELETE', path: '/iam/users/7', status: 200, final: true });
-    for (const entry of lines) expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(['at', 'event', 'target']));
+    expect(lines.find((entry) => entry.event === 'step' && entry.target === 'gcore/100/7')).toMatchObject({
+      method: 'DELETE',
+      path: '/iam/users/7',
+      status: 200,
+      final: true,
+    });
+    for (const entry of lines)
+      expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(['at', 'event', 'target']));
     expect(JSON.stringify(lines)).not.toMatch(/authorization|secret|bearer/i);
   });
 
@@ -73,12 +79,20 @@ describe('journal', () => {
     fake.state.gcore.users.delete(7);
     await appendFile(
       journal,
-      [
+      `${[
         { at: 't', target: 'gcore/100/7', event: 'intent', method: 'DELETE', path: '/iam/users/7' },
-        { at: 't', target: 'gcore/100/7', event: 'step', method: 'DELETE', path: '/iam/users/7', status: 200, final: true },
+        {
+          at: 't',
+          target: 'gcore/100/7',
+          event: 'step',
+          method: 'DELETE',
+          path: '/iam/users/7',
+          status: 200,
+          final: true,
+        },
       ]
         .map((entry) => JSON.stringify(entry))
-        .join('\n') + '\n{"at":"t","target":"gcore/100/7","ev',
+        .join('\n')}\n{"at":"t","target":"gcore/100/7","ev`,
     );
     const [gcore] = await apply([targets[0]!]);
     expect(gcore).toMatchObject({ outcome: 'already-absent', reason: 'delete confirmed in an earlier run', steps: [] });
@@ -119,7 +133,9 @@ describe('journal: one writer', () => {
     rmSync(`${journal}.lock.owner`);
     const warnings: string[] = [];
     const taker = await Journal.open(journal, { warn: (message) => warnings.push(message) });
-    expect(() => stalled.intent(targets[0]!, 'DELETE', '/iam/users/7')).toThrow(/no longer accepts writes: its lock .* was taken over by pid \d+/);
+    expect(() => stalled.intent(targets[0]!, 'DELETE', '/iam/users/7')).toThrow(
+      /no longer accepts writes: its lock .* was taken over by pid \d+/,
+    );
     expect(() => stalled.done(targets[1]!, 'deleted')).toThrow(/no longer accepts writes/);
     stalled.close();
     taker.done(targets[1]!, 'deleted');
@@ -143,7 +159,15 @@ describe('journal: unreadable lines', () => {
     { at: 't', target: 'gcore/100/7', event: 'intent', method: 'DELETE', path: '/iam/users/7' },
     { at: 't', target: 'gcore/100/7', event: 'step', method: 'DELETE', path: '/iam/users/7', status: 200, final: true },
     { at: 't', target: 'liveperson/12345678/42', event: 'step', method: 'PUT', path: '/p', status: 404, final: false },
-    { at: 't', target: 'liveperson/12345678/42', event: 'step', method: 'DELETE', path: '/d', status: null, final: true },
+    {
+      at: 't',
+      target: 'liveperson/12345678/42',
+      event: 'step',
+      method: 'DELETE',
+      path: '/d',
+      status: null,
+      final: true,
+    },
     { at: 't', target: 'liveperson/12345678/42', event: 'step', method: 'POST', path: '/q', status: 500, final: false },
     { at: 't', target: 'nscale/o/u', event: 'done', outcome: 'removed', reason: 'why' },
     { at: 't', target: 'cloudflare/a/u', event: 'done', outcome: 'blocked' },
@@ -195,7 +219,9 @@ describe('journal: unreadable lines', () => {
       expect(warnings).toHaveLength(bad.length + 1);
       expect(warnings.map((warning) => Number(/:(\d+): /.exec(warning)?.[1]))).toEqual(badLineNumbers);
       for (const warning of warnings) {
-        expect(warning).toMatch(new RegExp(`^${journal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: skipped an unreadable journal line \\(`));
+        expect(warning).toMatch(
+          new RegExp(`^${journal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: skipped an unreadable journal line \\(`),
+        );
         expect(warning).not.toMatch(/SECRET|gcore\/1\//);
       }
       expect(warnings.at(-1)).toMatch(/torn/);
@@ -211,7 +237,8 @@ describe('journal: unreadable lines', () => {
       expect(opened.finalConfirmed(liveperson)).toBe(false);
       expect(opened.finished({ provider: 'nscale', account: 'o', user: 'u' })).toBe('removed');
       expect(opened.finished({ provider: 'cloudflare', account: 'a', user: 'u' })).toBeUndefined();
-      for (let n = 1; n <= 16; n++) expect(opened.finished({ provider: 'gcore', account: '1', user: String(n) })).toBeUndefined();
+      for (let n = 1; n <= 16; n++)
+        expect(opened.finished({ provider: 'gcore', account: '1', user: String(n) })).toBeUndefined();
 
       // An append after the torn line stands on a line of its own.
       opened.done({ provider: 'gcore', account: '1', user: '99' }, 'deleted');

@@ -25,9 +25,29 @@ import type { Outcome, Step, Target } from './types.js';
 import { InputError, targetKey } from './types.js';
 
 export type JournalEntry =
-  | { readonly at: string; readonly target: string; readonly event: 'intent'; readonly method: string; readonly path: string }
-  | { readonly at: string; readonly target: string; readonly event: 'step'; readonly method: string; readonly path: string; readonly status: number | null; readonly final: boolean }
-  | { readonly at: string; readonly target: string; readonly event: 'done'; readonly outcome: Outcome; readonly reason?: string };
+  | {
+      readonly at: string;
+      readonly target: string;
+      readonly event: 'intent';
+      readonly method: string;
+      readonly path: string;
+    }
+  | {
+      readonly at: string;
+      readonly target: string;
+      readonly event: 'step';
+      readonly method: string;
+      readonly path: string;
+      readonly status: number | null;
+      readonly final: boolean;
+    }
+  | {
+      readonly at: string;
+      readonly target: string;
+      readonly event: 'done';
+      readonly outcome: Outcome;
+      readonly reason?: string;
+    };
 
 export interface JournalOptions {
   /** Told about skipped lines and lock takeovers; defaults to stderr. */
@@ -56,7 +76,8 @@ function parseEntry(value: unknown): JournalEntry | string {
     if (typeof path !== 'string') return '"path" is not a string';
     if (event === 'intent') return { at, target, event, method, path };
     const { status, final } = record;
-    if (status !== null && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) return '"status" is neither an HTTP status nor null';
+    if (status !== null && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599))
+      return '"status" is neither an HTTP status nor null';
     if (typeof final !== 'boolean') return '"final" is not a boolean';
     return { at, target, event, method, path, status: status as number | null, final };
   }
@@ -100,7 +121,9 @@ export class Journal {
       fd = openSync(file, 'a');
       canonical = realpathSync(file);
     } catch (error) {
-      throw new InputError(`cannot open the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new InputError(
+        `cannot open the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
     let lock: JournalLock;
     try {
@@ -141,7 +164,9 @@ export class Journal {
     } catch (error) {
       closeSync(fd);
       lock.release();
-      throw error instanceof InputError ? error : new InputError(`cannot read the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw error instanceof InputError
+        ? error
+        : new InputError(`cannot read the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
   }
 
@@ -169,7 +194,13 @@ export class Journal {
   }
 
   done(target: Target, outcome: Outcome, reason?: string): void {
-    this.#append({ at: new Date().toISOString(), target: targetKey(target), event: 'done', outcome, ...(reason ? { reason } : {}) });
+    this.#append({
+      at: new Date().toISOString(),
+      target: targetKey(target),
+      event: 'done',
+      outcome,
+      ...(reason ? { reason } : {}),
+    });
   }
 
   /** Closes the file and releases the lock; idempotent. */

@@ -2,7 +2,7 @@
 // (validation first, bounded concurrency, the journal, interruption, and turning errors into
 // outcomes).
 import { APIUserAbortError } from '@offboard/runtime';
-import { Clients, type ClientOptionsByProvider } from './clients.js';
+import { type ClientOptionsByProvider, Clients } from './clients.js';
 import { Journal } from './journal.js';
 import { checkClientOptions, checkInteger, checkRate } from './options.js';
 import { cloudflarePolicy } from './policies/cloudflare.js';
@@ -13,7 +13,16 @@ import type { Policy, PolicyOptions } from './policies/policy.js';
 import { showValue } from './policies/policy.js';
 import { runBounded } from './schedule.js';
 import { StepLog } from './steps.js';
-import { InputError, PROVIDERS, targetKey, type Mode, type ProviderName, type Target, type TargetResult, type Verdict } from './types.js';
+import {
+  InputError,
+  type Mode,
+  PROVIDERS,
+  type ProviderName,
+  type Target,
+  type TargetResult,
+  targetKey,
+  type Verdict,
+} from './types.js';
 
 const POLICIES: { [P in ProviderName]: Policy<never> } = {
   gcore: gcorePolicy,
@@ -58,7 +67,8 @@ function policyFor(provider: unknown): Policy<unknown> {
  * comparison. Throws InputError; nothing is sent.
  */
 export function canonicalTarget(target: Target): Target {
-  if (!target || typeof target !== 'object') throw new InputError('a target must be an object { provider, account, user }');
+  if (!target || typeof target !== 'object')
+    throw new InputError('a target must be an object { provider, account, user }');
   const policy = policyFor(target.provider);
   try {
     return policy.canonical(target);
@@ -74,7 +84,12 @@ function describeError(error: unknown): string {
 }
 
 function planReason(verdict: Verdict): string {
-  const what = verdict.outcome === 'blocked' ? 'would be blocked' : verdict.outcome === 'failed' ? 'would fail' : `would end ${verdict.outcome}`;
+  const what =
+    verdict.outcome === 'blocked'
+      ? 'would be blocked'
+      : verdict.outcome === 'failed'
+        ? 'would fail'
+        : `would end ${verdict.outcome}`;
   return verdict.reason ? `${what}: ${verdict.reason}` : what;
 }
 
@@ -128,7 +143,8 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     if (mode === 'apply' && journal) {
       // RFC 9110 §9.2.2: repeating a finished DELETE changes nothing, so a rerun reports already-absent.
       const earlier = journal.finished(target);
-      if (earlier) return { ...target, outcome: 'already-absent', steps: [], reason: `finished in an earlier run (${earlier})` };
+      if (earlier)
+        return { ...target, outcome: 'already-absent', steps: [], reason: `finished in an earlier run (${earlier})` };
       if (journal.finalConfirmed(target)) {
         journal.done(target, 'already-absent', 'delete confirmed in an earlier run');
         return { ...target, outcome: 'already-absent', steps: [], reason: 'delete confirmed in an earlier run' };
@@ -153,12 +169,14 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
       }
     }
     const steps = [...log.steps];
-    if (mode === 'plan' && verdict.outcome !== 'failed') return { ...target, outcome: 'planned', steps, reason: planReason(verdict) };
+    if (mode === 'plan' && verdict.outcome !== 'failed')
+      return { ...target, outcome: 'planned', steps, reason: planReason(verdict) };
     return { ...target, outcome: verdict.outcome, steps, ...(verdict.reason ? { reason: verdict.reason } : {}) };
   }
 
   async function run(mode: Mode, given: readonly Target[]): Promise<TargetResult[]> {
-    if (mode !== 'plan' && mode !== 'apply') throw new InputError(`mode must be 'plan' or 'apply' (got ${showValue(String(mode))})`);
+    if (mode !== 'plan' && mode !== 'apply')
+      throw new InputError(`mode must be 'plan' or 'apply' (got ${showValue(String(mode))})`);
     if (!Array.isArray(given)) throw new InputError('targets must be an array');
     const seen = new Map<string, number>();
     const targets = given.map((target, index) => {
@@ -166,12 +184,14 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
       try {
         canonical = canonicalTarget(target);
       } catch (error) {
-        if (error instanceof InputError && given.length > 1) throw new InputError(`target ${index + 1}: ${error.message}`);
+        if (error instanceof InputError && given.length > 1)
+          throw new InputError(`target ${index + 1}: ${error.message}`);
         throw error;
       }
       const key = targetKey(canonical);
       const earlier = seen.get(key);
-      if (earlier !== undefined) throw new InputError(`targets ${earlier + 1} and ${index + 1} are the same target (${key})`);
+      if (earlier !== undefined)
+        throw new InputError(`targets ${earlier + 1} and ${index + 1} are the same target (${key})`);
       seen.set(key, index);
       return canonical;
     });
@@ -210,7 +230,11 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     close: async () => {
       const opened = journal;
       journal = undefined;
-      if (opened) await opened.then((file) => file.close(), () => undefined);
+      if (opened)
+        await opened.then(
+          (file) => file.close(),
+          () => undefined,
+        );
     },
   };
 }

@@ -35,7 +35,9 @@ export function checkRate(value: number | undefined): number | undefined {
 export function checkClientOptions(clients: ClientOptionsByProvider): void {
   for (const [provider, options] of Object.entries(clients)) {
     if (!PROVIDERS.includes(provider as ProviderName)) {
-      throw new InputError(`clients: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`);
+      throw new InputError(
+        `clients: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`,
+      );
     }
     if (options !== undefined) checkNumbers(`clients.${provider}: `, options);
   }

@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
 import { journalEntries, spawnCli } from '../test/cli-process.js';
+import { emptyState, type FakeProviders, fakeEnv, startFakeProviders } from '../test/fake-providers.js';
 import { IDS } from '../test/harness.js';
 import type { JournalEntry } from './journal.js';
 
@@ -56,7 +56,8 @@ it('resumes a batch killed with SIGKILL: every target done, no confirmed DELETE 
 
   const beforeRerun = await journalEntries(journal);
   const confirmedDeletes = beforeRerun.filter(
-    (entry): entry is Extract<JournalEntry, { event: 'step' }> => entry.event === 'step' && entry.method === 'DELETE' && entry.status !== null && entry.status < 300,
+    (entry): entry is Extract<JournalEntry, { event: 'step' }> =>
+      entry.event === 'step' && entry.method === 'DELETE' && entry.status !== null && entry.status < 300,
   );
   const finishedBefore = new Set(beforeRerun.filter((entry) => entry.event === 'done').map((entry) => entry.target));
   expect(confirmedDeletes.length).toBeGreaterThanOrEqual(60);
@@ -68,8 +69,16 @@ it('resumes a batch killed with SIGKILL: every target done, no confirmed DELETE 
   expect(results).toHaveLength(4 * PER_PROVIDER);
   for (const result of results) expect(['deleted', 'removed', 'already-absent']).toContain(result.outcome);
 
-  for (const step of confirmedDeletes) expect({ path: step.path, sent: fake.count('DELETE', step.path) }).toEqual({ path: step.path, sent: 1 });
-  expect(fake.state.gcore.users.size + fake.state.cloudflare.size + fake.state.nscale.size + fake.state.liveperson.users.size).toBe(0);
-  const done = new Set((await journalEntries(journal)).filter((entry) => entry.event === 'done').map((entry) => entry.target));
+  for (const step of confirmedDeletes)
+    expect({ path: step.path, sent: fake.count('DELETE', step.path) }).toEqual({ path: step.path, sent: 1 });
+  expect(
+    fake.state.gcore.users.size +
+      fake.state.cloudflare.size +
+      fake.state.nscale.size +
+      fake.state.liveperson.users.size,
+  ).toBe(0);
+  const done = new Set(
+    (await journalEntries(journal)).filter((entry) => entry.event === 'done').map((entry) => entry.target),
+  );
   expect(done.size).toBe(4 * PER_PROVIDER);
 });

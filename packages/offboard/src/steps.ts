@@ -53,7 +53,12 @@ export class StepLog {
    * Apply mode skips a write the journal saw confirmed (returning its recorded status), otherwise
    * journals the intent, sends, and journals the answer before returning it.
    */
-  async write<T extends Answer>(method: string, path: string, call: () => Promise<T>, options: WriteOptions = {}): Promise<number | undefined> {
+  async write<T extends Answer>(
+    method: string,
+    path: string,
+    call: () => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<number | undefined> {
     if (this.mode === 'plan') {
       this.steps.push({ method, path, status: null });
       return undefined;

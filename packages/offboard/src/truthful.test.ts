@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confirmedWrites, journalEntries, untilJournal } from '../test/cli-process.js';
-import { emptyState, fakeEnv, startFakeProviders, type FakeProviders } from '../test/fake-providers.js';
+import { emptyState, type FakeProviders, fakeEnv, startFakeProviders } from '../test/fake-providers.js';
 import { IDS, offboarderFor, runCli, runOne } from '../test/harness.js';
 import { createOffboarder } from './offboard.js';
 import type { Mode, Target } from './types.js';
@@ -45,7 +45,10 @@ describe('ids in canonical form', () => {
   });
 
   it('treats UUIDs that differ only in case as one target', async () => {
-    const batch = await file('batch.csv', `provider,account,user\nnscale,${organization},${nscaleUser}\nnscale,${organization.toUpperCase()},${nscaleUser.toUpperCase()}\n`);
+    const batch = await file(
+      'batch.csv',
+      `provider,account,user\nnscale,${organization},${nscaleUser}\nnscale,${organization.toUpperCase()},${nscaleUser.toUpperCase()}\n`,
+    );
     const { code, stderr } = await offboard(['apply', '--batch', batch]);
     expect({ code, stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/the same target as line 2/) });
     expect(fake.requests).toHaveLength(0);
@@ -67,15 +70,31 @@ describe('ids in canonical form', () => {
     fake.state.nscale.add(`${organization}/${nscaleUser}`);
     const target: Target = { provider: 'nscale', account: organization.toUpperCase(), user: nscaleUser.toUpperCase() };
     const planned = await runOne(fake, 'plan', target);
-    expect(planned).toMatchObject({ outcome: 'planned', reason: 'would end deleted', account: organization, user: nscaleUser });
+    expect(planned).toMatchObject({
+      outcome: 'planned',
+      reason: 'would end deleted',
+      account: organization,
+      user: nscaleUser,
+    });
     const applied = await runOne(fake, 'apply', target);
     expect(applied.outcome).toBe('deleted');
     expect(fake.state.nscale.size).toBe(0);
   });
 
   it('refuses a Gcore id beyond 2^53, which a JS number would round to another user', async () => {
-    const { code, stderr } = await offboard(['apply', '--provider', 'gcore', '--account', '100', '--user', '9007199254740993']);
-    expect({ code, stderr }).toMatchObject({ code: 2, stderr: expect.stringMatching(/user 9007199254740993 is not valid: Gcore ids must be at most 9007199254740991/) });
+    const { code, stderr } = await offboard([
+      'apply',
+      '--provider',
+      'gcore',
+      '--account',
+      '100',
+      '--user',
+      '9007199254740993',
+    ]);
+    expect({ code, stderr }).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/user 9007199254740993 is not valid: Gcore ids must be at most 9007199254740991/),
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -92,23 +111,48 @@ describe('ids in canonical form', () => {
 });
 
 describe('library input', () => {
-  it.each(['dry-run', 'APPLY', '', undefined])('refuses the mode %j with an InputError, sending nothing', async (mode) => {
-    fake.state.gcore.users.set(7, new Set([100]));
-    const offboarder = offboarderFor(fake);
-    await expect(offboarder.run(mode as Mode, [{ provider: 'gcore', account: '100', user: '7' }])).rejects.toThrow(/mode must be 'plan' or 'apply'/);
-    await offboarder.close();
-    expect(fake.requests).toHaveLength(0);
-  });
+  it.each(['dry-run', 'APPLY', '', undefined])(
+    'refuses the mode %j with an InputError, sending nothing',
+    async (mode) => {
+      fake.state.gcore.users.set(7, new Set([100]));
+      const offboarder = offboarderFor(fake);
+      await expect(offboarder.run(mode as Mode, [{ provider: 'gcore', account: '100', user: '7' }])).rejects.toThrow(
+        /mode must be 'plan' or 'apply'/,
+      );
+      await offboarder.close();
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 
   const badOptions: [string, Record<string, unknown>, RegExp][] = [
     ['concurrency NaN', { concurrency: Number.NaN }, /concurrency must be an integer from 1 to 1000/],
     ['concurrency 0', { concurrency: 0 }, /concurrency must be an integer/],
     ['concurrency 2.5', { concurrency: 2.5 }, /concurrency must be an integer/],
-    ['maxRevisionRetries NaN', { maxRevisionRetries: Number.NaN }, /maxRevisionRetries must be an integer from 0 to 100/],
-    ['maxRevisionRetries Infinity', { maxRevisionRetries: Number.POSITIVE_INFINITY }, /maxRevisionRetries must be an integer/],
-    ['maxRequestsPerSecond -1', { maxRequestsPerSecond: -1 }, /maxRequestsPerSecond must be a finite number > 0 \(got -1\)/],
-    ['a client timeout NaN for a provider the run does not use', { clients: { liveperson: { timeout: Number.NaN } } }, /clients\.liveperson: .*timeout/],
-    ['client maxRetries Infinity', { clients: { gcore: { maxRetries: Number.POSITIVE_INFINITY } } }, /clients\.gcore: .*maxRetries/],
+    [
+      'maxRevisionRetries NaN',
+      { maxRevisionRetries: Number.NaN },
+      /maxRevisionRetries must be an integer from 0 to 100/,
+    ],
+    [
+      'maxRevisionRetries Infinity',
+      { maxRevisionRetries: Number.POSITIVE_INFINITY },
+      /maxRevisionRetries must be an integer/,
+    ],
+    [
+      'maxRequestsPerSecond -1',
+      { maxRequestsPerSecond: -1 },
+      /maxRequestsPerSecond must be a finite number > 0 \(got -1\)/,
+    ],
+    [
+      'a client timeout NaN for a provider the run does not use',
+      { clients: { liveperson: { timeout: Number.NaN } } },
+      /clients\.liveperson: .*timeout/,
+    ],
+    [
+      'client maxRetries Infinity',
+      { clients: { gcore: { maxRetries: Number.POSITIVE_INFINITY } } },
+      /clients\.gcore: .*maxRetries/,
+    ],
     ['an unknown provider in clients', { clients: { okta: {} } }, /clients: unknown provider "okta"/],
   ];
   it.each(badOptions)('refuses %s when the offboarder is created', (_name, options, message) => {
@@ -119,8 +163,16 @@ describe('library input', () => {
 
 it("honours a caller's own client signal beside the run's: an aborted one sends nothing", async () => {
   fake.state.gcore.users.set(7, new Set([100]));
-  const result = await runOne(fake, 'apply', { provider: 'gcore', account: '100', user: '7' }, { clients: { gcore: { signal: AbortSignal.abort() } } });
-  expect(result).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^interrupted before the provider answered/) });
+  const result = await runOne(
+    fake,
+    'apply',
+    { provider: 'gcore', account: '100', user: '7' },
+    { clients: { gcore: { signal: AbortSignal.abort() } } },
+  );
+  expect(result).toMatchObject({
+    outcome: 'failed',
+    reason: expect.stringMatching(/^interrupted before the provider answered/),
+  });
   expect(fake.requests).toHaveLength(0);
 });
 
@@ -128,8 +180,19 @@ describe('gcore', () => {
   it('reports a "no permission" 403 on a token delete as failed, not as a reason to add --revoke-tokens', async () => {
     fake.state.gcore.users.set(7, new Set([100]));
     fake.state.gcore.tokens.push({ id: 41, account: 100, issuer: 7 });
-    fake.faults.push({ method: 'DELETE', path: /^\/iam\/v2\/clients\/100\/tokens\/41$/, status: 403, body: { message: 'You do not have permission to perform this action.' }, times: 1 });
-    const result = await runOne(fake, 'apply', { provider: 'gcore', account: '100', user: '7' }, { revokeTokens: true });
+    fake.faults.push({
+      method: 'DELETE',
+      path: /^\/iam\/v2\/clients\/100\/tokens\/41$/,
+      status: 403,
+      body: { message: 'You do not have permission to perform this action.' },
+      times: 1,
+    });
+    const result = await runOne(
+      fake,
+      'apply',
+      { provider: 'gcore', account: '100', user: '7' },
+      { revokeTokens: true },
+    );
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(/^403 .*permission/);
     expect(result.reason).not.toMatch(/--revoke-tokens/);
@@ -139,7 +202,13 @@ describe('gcore', () => {
   it('revokes only the target account of a user the user list does not show, and says why', async () => {
     fake.state.gcore.users.set(7, new Set([100]));
     // The user list (GET /iam/users) answers without user 7.
-    fake.faults.push({ method: 'GET', path: /^\/iam\/users$/, status: 200, body: { count: 0, next: null, previous: null, results: [] }, times: 1 });
+    fake.faults.push({
+      method: 'GET',
+      path: /^\/iam\/users$/,
+      status: 200,
+      body: { count: 0, next: null, previous: null, results: [] },
+      times: 1,
+    });
     const result = await runOne(fake, 'apply', { provider: 'gcore', account: '100', user: '7' }, { allAccounts: true });
     expect(result.outcome).toBe('removed');
     expect(result.reason).toMatch(/not in Gcore's user list.*revoked account 100 only/);
@@ -160,9 +229,24 @@ describe('the terminal', () => {
   it('shows control characters of provider text escaped, so a row cannot be rewritten', async () => {
     fake.state.cloudflare.add('0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b/3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b');
     const forged = 'nope\r\u001b[2Kcloudflare  0f3c  3f7a  deleted\u009b1A';
-    fake.faults.push({ method: 'DELETE', path: /access\/users/, status: 400, body: { success: false, errors: [{ code: 1, message: forged }], messages: [], result: null }, times: 1 });
-    const { code, stdout } = await offboard(['apply', '--provider', 'cloudflare', '--account', '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b', '--user', '3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b']);
+    fake.faults.push({
+      method: 'DELETE',
+      path: /access\/users/,
+      status: 400,
+      body: { success: false, errors: [{ code: 1, message: forged }], messages: [], result: null },
+      times: 1,
+    });
+    const { code, stdout } = await offboard([
+      'apply',
+      '--provider',
+      'cloudflare',
+      '--account',
+      '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b',
+      '--user',
+      '3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b',
+    ]);
     expect(code).toBe(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts no control character got through.
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(stdout).toContain('nope\\r\\u001b[2Kcloudflare');
     expect(stdout).toMatch(/failed/);
@@ -179,7 +263,10 @@ describe('input the CLI refuses with exit 2', () => {
     expect(await readFile(batch, 'utf8')).toBe(text);
     const linked = path.join(dir, 'linked.jsonl');
     await link(batch, linked);
-    expect(await offboard(['apply', '--batch', batch, '--journal', linked])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is the batch file/) });
+    expect(await offboard(['apply', '--batch', batch, '--journal', linked])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is the batch file/),
+    });
     expect(await readFile(batch, 'utf8')).toBe(text);
     expect(fake.requests).toHaveLength(0);
   });
@@ -212,17 +299,38 @@ describe('input the CLI refuses with exit 2', () => {
     fake.state.gcore.users.set(7, new Set([100]));
     const { code } = await offboard(single, { ...fakeEnv(fake.url), GCORE_API_KEY: '  gcore-secret-key-0001 \n' });
     expect(code).toBe(0);
-    expect(new Set(fake.requests.map((request) => request.headers.authorization))).toEqual(new Set(['APIKey gcore-secret-key-0001']));
+    expect(new Set(fake.requests.map((request) => request.headers.authorization))).toEqual(
+      new Set(['APIKey gcore-secret-key-0001']),
+    );
   });
 });
 
 it('treats a rerun by an alias of a finished target as that target: nothing sent again', async () => {
   fake.state.gcore.users.set(1001, new Set([200001]));
   const journal = path.join(dir, 'journal.jsonl');
-  expect((await offboard(['apply', '--provider', 'gcore', '--account', '200001', '--user', '1001', '--journal', journal])).code).toBe(0);
-  const again = await offboard(['apply', '--provider', 'gcore', '--account', '0200001', '--user', '01001', '--journal', journal, '--json']);
+  expect(
+    (await offboard(['apply', '--provider', 'gcore', '--account', '200001', '--user', '1001', '--journal', journal]))
+      .code,
+  ).toBe(0);
+  const again = await offboard([
+    'apply',
+    '--provider',
+    'gcore',
+    '--account',
+    '0200001',
+    '--user',
+    '01001',
+    '--journal',
+    journal,
+    '--json',
+  ]);
   expect(again.code).toBe(0);
-  expect(JSON.parse(again.stdout).results[0]).toMatchObject({ account: '200001', user: '1001', outcome: 'already-absent', steps: [] });
+  expect(JSON.parse(again.stdout).results[0]).toMatchObject({
+    account: '200001',
+    user: '1001',
+    outcome: 'already-absent',
+    steps: [],
+  });
   expect(fake.count('DELETE')).toBe(1);
 });
 

@@ -14,7 +14,10 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...env, PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...env, PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -53,6 +56,8 @@ export async function untilJournal(file: string, predicate: (entries: JournalEnt
 export function confirmedWrites(entries: readonly JournalEntry[]): Extract<JournalEntry, { event: 'step' }>[] {
   return entries.filter(
     (entry): entry is Extract<JournalEntry, { event: 'step' }> =>
-      entry.event === 'step' && entry.status !== null && ((entry.status >= 200 && entry.status < 300) || entry.status === 404),
+      entry.event === 'step' &&
+      entry.status !== null &&
+      ((entry.status >= 200 && entry.status < 300) || entry.status === 404),
   );
 }

@@ -73,7 +73,13 @@ export async function startEchoServer(): Promise<EchoServer> {
         if (typeof value === 'string') credentials[name] = value;
       }
       const pathname = `/${rest.join('/')}`;
-      const received: ReceivedRequest = { method: request.method ?? 'GET', path: `${pathname}${url.search}`, pathname, headers: request.headers, credentials };
+      const received: ReceivedRequest = {
+        method: request.method ?? 'GET',
+        path: `${pathname}${url.search}`,
+        pathname,
+        headers: request.headers,
+        credentials,
+      };
       const index = run.received.push(received) - 1;
       const echo = echoOf(credentials);
       const answer = run.handler(received, index, echo);
@@ -85,7 +91,7 @@ export async function startEchoServer(): Promise<EchoServer> {
       if (answer.status >= 300 && answer.status < 400) {
         // Same origin, same path: the follow-up is the run's next request.
         const raw = Object.values(credentials).join(',');
-        headers['location'] = `${url.pathname}${url.search ? `${url.search}&` : '?'}echo=${encodeURIComponent(echo)}&raw=${raw}`;
+        headers.location = `${url.pathname}${url.search ? `${url.search}&` : '?'}echo=${encodeURIComponent(echo)}&raw=${raw}`;
       }
       if (answer.body !== undefined) headers['content-type'] = 'application/json';
       try {

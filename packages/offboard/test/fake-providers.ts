@@ -2,7 +2,7 @@
 // tokens that block a removal until deleted, users in several accounts, a revision that changes
 // under us, 404 on a repeated delete, 429 with Retry-After, 503 then OK. It follows each
 // provider's documented rules (e.g. Gcore's 403s) and records every request.
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface GcoreToken {
@@ -16,7 +16,13 @@ export interface FakeState {
   gcore: { users: Map<number, Set<number>>; tokens: GcoreToken[]; ignoreIssuedByFilter?: boolean };
   cloudflare: Set<string>; // `${account}/${user}`
   nscale: Set<string>; // `${organization}/${user}`
-  liveperson: { users: Set<string>; revision: number; changeRevisionOnRead?: number; conflictStatus?: 409 | 412; revisionHeader?: boolean };
+  liveperson: {
+    users: Set<string>;
+    revision: number;
+    changeRevisionOnRead?: number;
+    conflictStatus?: 409 | 412;
+    revisionHeader?: boolean;
+  };
 }
 
 export interface RecordedRequest {
@@ -50,7 +56,16 @@ export interface RecordedRequest {
  * - `processing`: `102 Processing`, then nothing more; nothing is performed.
  * - `raw`: the bytes of `raw` are written on the socket, which is then closed; nothing is performed.
  */
-export type FaultAction = 'reply' | 'perform' | 'perform-unreadable' | 'perform-reset' | 'vanish' | 'reset' | 'hang' | 'processing' | 'raw';
+export type FaultAction =
+  | 'reply'
+  | 'perform'
+  | 'perform-unreadable'
+  | 'perform-reset'
+  | 'vanish'
+  | 'reset'
+  | 'hang'
+  | 'processing'
+  | 'raw';
 
 /** A canned (or altered) answer for the next matching request(s); `times: Infinity` for all of them. */
 export interface Fault {
@@ -127,7 +142,9 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
   let match: RegExpExecArray | null;
   const { users, tokens } = state;
   const liveTokens = (user: number, account?: number) =>
-    tokens.filter((token) => token.issuer === user && !token.deleted && (account === undefined || token.account === account));
+    tokens.filter(
+      (token) => token.issuer === user && !token.deleted && (account === undefined || token.account === account),
+    );
 
   if (method === 'GET' && url.pathname === '/iam/users') {
     const limit = Number(url.searchParams.get('limit') ?? 1000);
@@ -136,9 +153,19 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
     const page = all.slice(offset, offset + limit).map(([id, accounts]) => ({
       id,
       email: `user${id}@example.com`,
-      client_and_roles: [...accounts].map((client_id) => ({ client_id, client_company_name: `Account ${client_id}`, user_id: id, user_roles: ['2'] })),
+      client_and_roles: [...accounts].map((client_id) => ({
+        client_id,
+        client_company_name: `Account ${client_id}`,
+        user_id: id,
+        user_roles: ['2'],
+      })),
     }));
-    send(response, 200, { count: all.length, next: offset + limit < all.length ? `/users?offset=${offset + limit}&limit=${limit}` : null, previous: null, results: page });
+    send(response, 200, {
+      count: all.length,
+      next: offset + limit < all.length ? `/users?offset=${offset + limit}&limit=${limit}` : null,
+      previous: null,
+      results: page,
+    });
     return true;
   }
   if ((match = /^\/iam\/clients\/(\d+)\/client-users\/(\d+)$/.exec(url.pathname))) {
@@ -153,7 +180,8 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
       return true;
     }
     if (method === 'DELETE') {
-      if (liveTokens(user, account).length > 0) return send(response, 403, { message: "You can't remove the user as they have active tokens" }), true;
+      if (liveTokens(user, account).length > 0)
+        return (send(response, 403, { message: "You can't remove the user as they have active tokens" }), true);
       accounts.delete(account);
       if (accounts.size === 0) users.delete(user);
       send(response, 200);
@@ -163,9 +191,11 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
   if ((match = /^\/iam\/users\/(\d+)$/.exec(url.pathname)) && method === 'DELETE') {
     const user = Number(match[1]);
     const accounts = users.get(user);
-    if (!accounts) return send(response, 404), true;
-    if (accounts.size > 1) return send(response, 403, { message: 'Cannot delete user with multiple accounts.' }), true;
-    if (liveTokens(user).length > 0) return send(response, 403, { message: "You can't remove the user as they have active tokens" }), true;
+    if (!accounts) return (send(response, 404), true);
+    if (accounts.size > 1)
+      return (send(response, 403, { message: 'Cannot delete user with multiple accounts.' }), true);
+    if (liveTokens(user).length > 0)
+      return (send(response, 403, { message: "You can't remove the user as they have active tokens" }), true);
     users.delete(user);
     send(response, 200);
     return true;
@@ -174,7 +204,10 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
     const account = Number(match[1]);
     const issuedBy = url.searchParams.get('issued_by');
     const listed = tokens.filter(
-      (token) => token.account === account && !token.deleted && (state.ignoreIssuedByFilter || issuedBy === null || token.issuer === Number(issuedBy)),
+      (token) =>
+        token.account === account &&
+        !token.deleted &&
+        (state.ignoreIssuedByFilter || issuedBy === null || token.issuer === Number(issuedBy)),
     );
     send(
       response,
@@ -183,7 +216,14 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
         id: token.id,
         name: `token ${token.id}`,
         exp_date: null,
-        client_user: { deleted: false, user_id: token.issuer, user_name: 'x', user_email: 'x@example.com', client_id: account, role: { id: 1, name: 'Administrators' } },
+        client_user: {
+          deleted: false,
+          user_id: token.issuer,
+          user_name: 'x',
+          user_email: 'x@example.com',
+          client_id: account,
+          role: { id: 1, name: 'Administrators' },
+        },
         deleted: false,
         expired: false,
         created: '2026-01-01T00:00:00Z',
@@ -193,8 +233,11 @@ function gcore(state: FakeState['gcore'], method: string, url: URL, response: Ou
     return true;
   }
   if ((match = /^\/iam\/v2\/clients\/(\d+)\/tokens\/(\d+)$/.exec(url.pathname)) && method === 'DELETE') {
-    const token = tokens.find((candidate) => candidate.account === Number(match![1]) && candidate.id === Number(match![2]) && !candidate.deleted);
-    if (!token) return send(response, 404), true;
+    const token = tokens.find(
+      (candidate) =>
+        candidate.account === Number(match![1]) && candidate.id === Number(match![2]) && !candidate.deleted,
+    );
+    if (!token) return (send(response, 404), true);
     token.deleted = true;
     send(response, 204);
     return true;
@@ -206,7 +249,19 @@ function cloudflare(state: FakeState['cloudflare'], method: string, url: URL, re
   const match = /^\/accounts\/([^/]+)\/access\/users\/([^/]+)$/.exec(url.pathname);
   if (!match) return false;
   const key = `${match[1]}/${match[2]}`;
-  if (!state.has(key)) return send(response, 404, cloudflareEnvelope(false, 7003, 'Could not route to /accounts/.../users, perhaps your object identifier is invalid?')), true;
+  if (!state.has(key))
+    return (
+      send(
+        response,
+        404,
+        cloudflareEnvelope(
+          false,
+          7003,
+          'Could not route to /accounts/.../users, perhaps your object identifier is invalid?',
+        ),
+      ),
+      true
+    );
   if (method === 'DELETE') state.delete(key);
   send(response, method === 'DELETE' ? 202 : 200, cloudflareEnvelope(true));
   return true;
@@ -221,7 +276,14 @@ function nscale(state: FakeState['nscale'], method: string, url: URL, response: 
       response,
       200,
       users.map((id) => ({
-        metadata: { id, name: 'undefined', organizationId: organization, creationTime: '2026-01-01T00:00:00Z', provisioningStatus: 'provisioned', healthStatus: 'healthy' },
+        metadata: {
+          id,
+          name: 'undefined',
+          organizationId: organization,
+          creationTime: '2026-01-01T00:00:00Z',
+          provisioningStatus: 'provisioned',
+          healthStatus: 'healthy',
+        },
         spec: { subject: `${id}@example.com`, state: 'active', groupIDs: [] },
         status: {},
       })),
@@ -230,7 +292,10 @@ function nscale(state: FakeState['nscale'], method: string, url: URL, response: 
   }
   if ((match = /^\/api\/v1\/organizations\/([^/]+)\/users\/([^/]+)$/.exec(url.pathname)) && method === 'DELETE') {
     const key = `${match[1]}/${match[2]}`;
-    if (!state.has(key)) return send(response, 404, { error: 'not_found', error_description: 'the requested resource does not exist' }), true;
+    if (!state.has(key))
+      return (
+        send(response, 404, { error: 'not_found', error_description: 'the requested resource does not exist' }), true
+      );
     state.delete(key);
     send(response, 200);
     return true;
@@ -238,12 +303,18 @@ function nscale(state: FakeState['nscale'], method: string, url: URL, response: 
   return false;
 }
 
-function liveperson(state: FakeState['liveperson'], method: string, url: URL, headers: IncomingMessage['headers'], response: Outbox): boolean {
+function liveperson(
+  state: FakeState['liveperson'],
+  method: string,
+  url: URL,
+  headers: IncomingMessage['headers'],
+  response: Outbox,
+): boolean {
   const match = /^\/api\/account\/([^/]+)\/configuration\/le-users\/users\/([^/]+)$/.exec(url.pathname);
   if (!match) return false;
-  if (url.searchParams.get('v') !== '4.0') return send(response, 400, { message: 'v=4.0 is required' }), true;
+  if (url.searchParams.get('v') !== '4.0') return (send(response, 400, { message: 'v=4.0 is required' }), true);
   const key = `${match[1]}/${match[2]}`;
-  if (!state.users.has(key)) return send(response, 404, { message: 'Data not found' }), true;
+  if (!state.users.has(key)) return (send(response, 404, { message: 'Data not found' }), true);
   if (method === 'GET') {
     const revision = String(state.revision);
     if (state.changeRevisionOnRead && state.changeRevisionOnRead > 0) {
@@ -251,12 +322,20 @@ function liveperson(state: FakeState['liveperson'], method: string, url: URL, he
       state.changeRevisionOnRead--;
       state.revision++;
     }
-    send(response, 200, { id: Number(match[2]), loginName: 'agent', isEnabled: true }, state.revisionHeader === false ? {} : { 'ac-revision': revision });
+    send(
+      response,
+      200,
+      { id: Number(match[2]), loginName: 'agent', isEnabled: true },
+      state.revisionHeader === false ? {} : { 'ac-revision': revision },
+    );
     return true;
   }
   if (method === 'DELETE') {
     if (headers['if-match'] !== String(state.revision)) {
-      return send(response, state.conflictStatus ?? 412, { message: `revision ${String(headers['if-match'])} is stale` }), true;
+      return (
+        send(response, state.conflictStatus ?? 412, { message: `revision ${String(headers['if-match'])} is stale` }),
+        true
+      );
     }
     state.users.delete(key);
     state.revision++;
@@ -278,7 +357,8 @@ function vanish(state: FakeState, url: URL): void {
   } else if ((match = /^\/iam\/users\/(\d+)$/.exec(path))) {
     state.gcore.users.delete(Number(match[1]));
   } else if ((match = /^\/iam\/v2\/clients\/(\d+)\/tokens\/(\d+)$/.exec(path))) {
-    for (const token of state.gcore.tokens) if (token.account === Number(match[1]) && token.id === Number(match[2])) token.deleted = true;
+    for (const token of state.gcore.tokens)
+      if (token.account === Number(match[1]) && token.id === Number(match[2])) token.deleted = true;
   } else if ((match = /^\/accounts\/([^/]+)\/access\/users\/([^/]+)$/.exec(path))) {
     state.cloudflare.delete(`${match[1]}/${match[2]}`);
   } else if ((match = /^\/api\/v1\/organizations\/([^/]+)\/users\/([^/]+)$/.exec(path))) {
@@ -292,7 +372,10 @@ const NO_BODY = new Set([204, 304]);
 
 /** A raw `HTTP/1.1` head: the status line and headers, nothing after. */
 function rawHead(status: number, headers: Record<string, string>): string {
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -303,7 +386,13 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    const recorded: RecordedRequest = { method, path: `${url.pathname}${url.search}`, headers: request.headers, status: null, performed: false };
+    const recorded: RecordedRequest = {
+      method,
+      path: `${url.pathname}${url.search}`,
+      headers: request.headers,
+      status: null,
+      performed: false,
+    };
     requests.push(recorded);
     request.resume();
     request.on('end', () => {
@@ -328,12 +417,18 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
         write(response, answer);
       };
       const answer = () => {
-        const fault = faults.find((candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(url.pathname));
+        const fault = faults.find(
+          (candidate) => candidate.times > 0 && candidate.method === method && candidate.path.test(url.pathname),
+        );
         if (!fault) return deliver(handle());
         fault.times--;
         const action = fault.action ?? 'reply';
         recorded.fault = action;
-        const canned = (): Answer => ({ status: fault.status, body: fault.body ?? { message: `fault ${fault.status}` }, headers: fault.headers ?? {} });
+        const canned = (): Answer => ({
+          status: fault.status,
+          body: fault.body ?? { message: `fault ${fault.status}` },
+          headers: fault.headers ?? {},
+        });
         switch (action) {
           case 'reply':
             return deliver(canned());
@@ -343,11 +438,21 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
           case 'perform': {
             const real = handle();
             const { body, ...rest } = real;
-            return deliver({ ...rest, status: fault.status, headers: { ...real.headers, ...fault.headers }, ...(NO_BODY.has(fault.status) || body === undefined ? {} : { body }) });
+            return deliver({
+              ...rest,
+              status: fault.status,
+              headers: { ...real.headers, ...fault.headers },
+              ...(NO_BODY.has(fault.status) || body === undefined ? {} : { body }),
+            });
           }
           case 'perform-unreadable': {
             const real = handle();
-            const status = fault.status >= 200 && fault.status < 300 && !NO_BODY.has(fault.status) ? fault.status : NO_BODY.has(real.status) ? 200 : real.status;
+            const status =
+              fault.status >= 200 && fault.status < 300 && !NO_BODY.has(fault.status)
+                ? fault.status
+                : NO_BODY.has(real.status)
+                  ? 200
+                  : real.status;
             recorded.status = status;
             response.writeHead(status, { ...real.headers, ...fault.headers, 'content-type': 'application/json' });
             response.end('{"result": [1, 2,');
@@ -359,7 +464,12 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
             const body = JSON.stringify(real.body ?? { id: 'x' });
             recorded.status = status;
             // The head goes out whole and flushed; the body it announces never follows.
-            const head = rawHead(status, { ...real.headers, ...fault.headers, 'content-type': 'application/json', 'content-length': String(body.length + 64) });
+            const head = rawHead(status, {
+              ...real.headers,
+              ...fault.headers,
+              'content-type': 'application/json',
+              'content-length': String(body.length + 64),
+            });
             request.socket.write(head, () => request.socket.resetAndDestroy());
             return;
           }
@@ -389,7 +499,10 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
     faults,
     count(method: string, path?: string | RegExp) {
       return requests.filter(
-        (request) => request.method === method && (path === undefined || (typeof path === 'string' ? request.path.split('?')[0] === path : path.test(request.path))),
+        (request) =>
+          request.method === method &&
+          (path === undefined ||
+            (typeof path === 'string' ? request.path.split('?')[0] === path : path.test(request.path))),
       ).length;
     },
     reset(fresh: FakeState = emptyState()) {

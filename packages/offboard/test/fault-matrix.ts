@@ -6,8 +6,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Target } from '../src/types.js';
+import {
+  emptyState,
+  type FakeProviders,
+  type FakeState,
+  type Fault,
+  fakeEnv,
+  type RecordedRequest,
+  SECRETS,
+  startFakeProviders,
+} from './fake-providers.js';
 import { runCli } from './harness.js';
-import { emptyState, fakeEnv, SECRETS, startFakeProviders, type FakeProviders, type FakeState, type Fault, type RecordedRequest } from './fake-providers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios: together they make every policy take every kind of step it has.
@@ -117,7 +126,11 @@ export interface AnswerClass {
   readonly clean: boolean;
 }
 
-const cls = (name: string, fault: AnswerClass['fault'], flags: Partial<Omit<AnswerClass, 'name' | 'fault'>> = {}): AnswerClass => ({
+const cls = (
+  name: string,
+  fault: AnswerClass['fault'],
+  flags: Partial<Omit<AnswerClass, 'name' | 'fault'>> = {},
+): AnswerClass => ({
   name,
   fault,
   performs: false,
@@ -133,7 +146,11 @@ export const ANSWER_CLASSES: readonly AnswerClass[] = [
   // undici never surfaces a 1xx: an interim 102 then silence is a timeout, a lone final-looking
   // 1xx head then a closed socket is "other side closed". Nothing is performed either way.
   cls('102 Processing then silence', { status: 102, action: 'processing' }),
-  cls('raw 1xx status line then close', { status: 199, action: 'raw', raw: 'HTTP/1.1 199 Final-Looking\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n' }),
+  cls('raw 1xx status line then close', {
+    status: 199,
+    action: 'raw',
+    raw: 'HTTP/1.1 199 Final-Looking\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n',
+  }),
   cls('301 without Location', { status: 301 }),
   cls('302 without Location', { status: 302 }),
   cls('304', { status: 304 }),
@@ -149,8 +166,16 @@ export const ANSWER_CLASSES: readonly AnswerClass[] = [
   cls('500', { status: 500 }),
   cls('503', { status: 503 }),
   cls('reset before the status line', { status: 0, action: 'reset' }),
-  cls('reset after the status line (performed)', { status: 0, action: 'perform-reset' }, { performs: true, twoHundred: true }),
-  cls('unreadable 2xx body (performed)', { status: 200, action: 'perform-unreadable' }, { performs: true, twoHundred: true }),
+  cls(
+    'reset after the status line (performed)',
+    { status: 0, action: 'perform-reset' },
+    { performs: true, twoHundred: true },
+  ),
+  cls(
+    'unreadable 2xx body (performed)',
+    { status: 200, action: 'perform-unreadable' },
+    { performs: true, twoHundred: true },
+  ),
   cls('timeout (no answer)', { status: 0, action: 'hang' }),
 ];
 
@@ -212,7 +237,8 @@ export async function traceScenario(fake: FakeProviders, scenario: Scenario): Pr
       const entry = journaled.find((candidate) => candidate.method === method && candidate.path === pathname);
       let kind: StepKind;
       if (!entry) {
-        if (method !== 'GET') throw new Error(`${scenario.name}: ${method} ${pathname} was sent but not journaled as a write`);
+        if (method !== 'GET')
+          throw new Error(`${scenario.name}: ${method} ${pathname} was sent but not journaled as a write`);
         kind = 'read';
       } else if (anyFinalFlag) {
         kind = entry.final ? 'final' : 'intermediate';
@@ -255,7 +281,14 @@ export function rowsFrom(traces: readonly Trace[]): Row[] {
 // ---------------------------------------------------------------------------------------------
 // Running the CLI.
 
-export type JournalStep = { event: 'step'; target: string; method: string; path: string; status: number | null; final?: boolean };
+export type JournalStep = {
+  event: 'step';
+  target: string;
+  method: string;
+  path: string;
+  status: number | null;
+  final?: boolean;
+};
 type JournalLine = JournalStep | { event: string; [key: string]: unknown };
 
 export interface CliRun {
@@ -317,7 +350,13 @@ export async function runApply(fake: FakeProviders, scenario: Scenario): Promise
   await writeFile(batch, `provider,account,user\n${provider},${account},${user}\n`);
   const args = ['apply', '--batch', batch, '--journal', journal, '--json', ...scenario.flags];
   const first = await runOffboard(fake, args, journal);
-  return { ...first, dir, args, again: () => runOffboard(fake, args, journal), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    ...first,
+    dir,
+    args,
+    again: () => runOffboard(fake, args, journal),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,37 +414,54 @@ function untruthful(run: CliRun, scenario: Scenario, state: FakeState, final: Ro
   const problems: string[] = [];
   const { outcome } = run;
   if (outcome === 'deleted' || outcome === 'removed') {
-    if (outcome !== scenario.done) problems.push(`${when}: reported ${outcome}, but this target can only end ${scenario.done}`);
-    const answered = run.requests.filter((request) => request.method === final.method && pathnameOf(request) === final.path);
+    if (outcome !== scenario.done)
+      problems.push(`${when}: reported ${outcome}, but this target can only end ${scenario.done}`);
+    const answered = run.requests.filter(
+      (request) => request.method === final.method && pathnameOf(request) === final.path,
+    );
     if (!answered.some((request) => request.performed && is2xx(request.status))) {
       problems.push(
         `${when}: reported ${outcome}, but the fake never performed ${final.method} ${final.path} and answered it 2xx ` +
           `(answers: ${answered.map((request) => `${request.status ?? 'none'}${request.performed ? '' : ' not performed'}`).join(', ') || 'not sent'})`,
       );
     }
-    if (outcome === 'deleted' && !scenario.deleted(state)) problems.push(`${when}: reported deleted, but the user still exists at the fake`);
-    if (outcome === 'removed' && !scenario.gone(state)) problems.push(`${when}: reported removed, but the user is still in the account at the fake`);
+    if (outcome === 'deleted' && !scenario.deleted(state))
+      problems.push(`${when}: reported deleted, but the user still exists at the fake`);
+    if (outcome === 'removed' && !scenario.gone(state))
+      problems.push(`${when}: reported removed, but the user is still in the account at the fake`);
   }
-  if (outcome === 'already-absent' && !scenario.gone(state)) problems.push(`${when}: reported already-absent, but the user is still in the account at the fake`);
+  if (outcome === 'already-absent' && !scenario.gone(state))
+    problems.push(`${when}: reported already-absent, but the user is still in the account at the fake`);
   return problems;
 }
 
 function exitCodeProblems(run: CliRun, when: string): string[] {
-  if (run.outcome === undefined) return [`${when}: no --json result on stdout (exit ${run.code}; stderr ${JSON.stringify(run.stderr.slice(0, 300))})`];
+  if (run.outcome === undefined)
+    return [
+      `${when}: no --json result on stdout (exit ${run.code}; stderr ${JSON.stringify(run.stderr.slice(0, 300))})`,
+    ];
   const expected = FINISHED.has(run.outcome) ? 0 : 1;
-  return run.code === expected ? [] : [`${when}: exit code ${run.code} with outcome ${run.outcome} (expected ${expected})`];
+  return run.code === expected
+    ? []
+    : [`${when}: exit code ${run.code} with outcome ${run.outcome} (expected ${expected})`];
 }
 
 /**
  * The journal records what arrived: each write step's status is one the fake sent for that
  * request during the run, and null (no answer) only when some attempt got no status line.
  */
-function journalProblems(entries: readonly JournalLine[], requests: readonly RecordedRequest[], when: string): string[] {
+function journalProblems(
+  entries: readonly JournalLine[],
+  requests: readonly RecordedRequest[],
+  when: string,
+): string[] {
   const problems: string[] = [];
   for (const entry of entries) {
-    if (entry.event !== 'step' || !isWrite(String(entry['method']))) continue;
+    if (entry.event !== 'step' || !isWrite(String(entry.method))) continue;
     const step = entry as JournalStep;
-    const sent = requests.filter((request) => request.method === step.method && pathnameOf(request) === step.path).map((request) => request.status);
+    const sent = requests
+      .filter((request) => request.method === step.method && pathnameOf(request) === step.path)
+      .map((request) => request.status);
     if (!sent.includes(step.status)) {
       problems.push(
         `${when}: the journal recorded ${step.method} ${step.path} as ${step.status === null ? 'unanswered (null)' : step.status}, ` +
@@ -437,7 +493,12 @@ export async function runCell(pool: FakePool, row: Row, answer: AnswerClass): Pr
   try {
     fake.reset();
     scenario.setup(fake.state);
-    fake.faults.push({ method: row.method, path: pathRegExp(row.path), ...answer.fault, times: Number.POSITIVE_INFINITY });
+    fake.faults.push({
+      method: row.method,
+      path: pathRegExp(row.path),
+      ...answer.fault,
+      times: Number.POSITIVE_INFINITY,
+    });
     run = await runApply(fake, scenario);
     fake.faults.length = 0; // healthy again
     const problems: string[] = [];
@@ -449,18 +510,26 @@ export async function runCell(pool: FakePool, row: Row, answer: AnswerClass): Pr
     // (a) truthful, (b) exit code, (d) credentials.
     problems.push(...untruthful(run, scenario, fake.state, row.final, 'faulty run'));
     if (row.kind === 'final' && !answer.twoHundred && (run.outcome === 'deleted' || run.outcome === 'removed')) {
-      problems.push(`faulty run: the final ${row.method} was answered ${answer.name}, never a 2xx, yet reported ${run.outcome}`);
+      problems.push(
+        `faulty run: the final ${row.method} was answered ${answer.name}, never a 2xx, yet reported ${run.outcome}`,
+      );
     }
     // What the README documents for a write: a plain 2xx is success, and so is a 404 (already
     // gone) on a delete whose target may already be gone; on the final delete it is already-absent.
     if (row.kind !== 'read' && answer.clean && run.outcome !== scenario.done) {
-      problems.push(`faulty run: a ${row.kind} ${row.method} answered ${answer.name} (performed) should end ${scenario.done}, got ${run.outcome}`);
+      problems.push(
+        `faulty run: a ${row.kind} ${row.method} answered ${answer.name} (performed) should end ${scenario.done}, got ${run.outcome}`,
+      );
     }
     if (row.kind === 'intermediate' && answer.fault.action === 'vanish' && run.outcome !== scenario.done) {
-      problems.push(`faulty run: an intermediate ${row.method} answered 404 (already gone) should end ${scenario.done}, got ${run.outcome}`);
+      problems.push(
+        `faulty run: an intermediate ${row.method} answered 404 (already gone) should end ${scenario.done}, got ${run.outcome}`,
+      );
     }
     if (row.kind === 'final' && answer.fault.action === 'vanish' && run.outcome !== 'already-absent') {
-      problems.push(`faulty run: the final ${row.method} answered 404 (already gone) should end already-absent, got ${run.outcome}`);
+      problems.push(
+        `faulty run: the final ${row.method} answered 404 (already gone) should end already-absent, got ${run.outcome}`,
+      );
     }
     problems.push(...exitCodeProblems(run, 'faulty run'));
     problems.push(...journalProblems(run.journal, run.requests, 'faulty run'));
@@ -468,23 +537,37 @@ export async function runCell(pool: FakePool, row: Row, answer: AnswerClass): Pr
 
     // What the journal holds as confirmed, and what the fake did confirm, before the rerun.
     const confirmedInJournal = run.journal.filter(
-      (entry): entry is JournalStep => entry.event === 'step' && isWrite(String(entry['method'])) && confirms((entry as JournalStep).status),
+      (entry): entry is JournalStep =>
+        entry.event === 'step' && isWrite(String(entry.method)) && confirms((entry as JournalStep).status),
     );
-    const confirmedByFake = run.requests.filter((request) => isWrite(request.method) && (request.performed || request.fault === 'vanish') && confirms(request.status));
+    const confirmedByFake = run.requests.filter(
+      (request) =>
+        isWrite(request.method) && (request.performed || request.fault === 'vanish') && confirms(request.status),
+    );
 
     // (c) the rerun against the healthy fake.
     const rerun = await run.again();
     for (const step of confirmedInJournal) {
-      const resent = rerun.requests.filter((request) => request.method === step.method && pathnameOf(request) === step.path).length;
-      if (resent > 0) problems.push(`rerun: ${step.method} ${step.path} was journaled as confirmed (${step.status}) but sent again ${resent}×`);
+      const resent = rerun.requests.filter(
+        (request) => request.method === step.method && pathnameOf(request) === step.path,
+      ).length;
+      if (resent > 0)
+        problems.push(
+          `rerun: ${step.method} ${step.path} was journaled as confirmed (${step.status}) but sent again ${resent}×`,
+        );
     }
     // The README's promise: a delete the provider confirmed (its 2xx or 404 status line arrived) is never resent.
     for (const request of confirmedByFake) {
       const pathname = pathnameOf(request);
       if (confirmedInJournal.some((step) => step.method === request.method && step.path === pathname)) continue;
-      const resent = rerun.requests.filter((candidate) => candidate.method === request.method && pathnameOf(candidate) === pathname).length;
+      const resent = rerun.requests.filter(
+        (candidate) => candidate.method === request.method && pathnameOf(candidate) === pathname,
+      ).length;
       if (resent > 0) {
-        const journaled = run.journal.filter((entry): entry is JournalStep => entry.event === 'step' && entry['method'] === request.method && entry['path'] === pathname);
+        const journaled = run.journal.filter(
+          (entry): entry is JournalStep =>
+            entry.event === 'step' && entry.method === request.method && entry.path === pathname,
+        );
         problems.push(
           `rerun: ${request.method} ${pathname} was performed and answered ${request.status} in the faulty run ` +
             `(journaled as ${journaled.map((entry) => String(entry.status)).join(', ') || 'nothing'}) but sent again ${resent}×`,
@@ -493,7 +576,9 @@ export async function runCell(pool: FakePool, row: Row, answer: AnswerClass): Pr
     }
     problems.push(...untruthful(rerun, scenario, fake.state, row.final, 'rerun'));
     if (rerun.code !== 0 || !FINISHED.has(rerun.outcome ?? '')) {
-      problems.push(`rerun: expected exit 0 and a finished target, got exit ${rerun.code} and ${rerun.outcome} (stderr ${JSON.stringify(rerun.stderr.slice(0, 300))})`);
+      problems.push(
+        `rerun: expected exit 0 and a finished target, got exit ${rerun.code} and ${rerun.outcome} (stderr ${JSON.stringify(rerun.stderr.slice(0, 300))})`,
+      );
     }
     if (!scenario.gone(fake.state)) problems.push('rerun: the user is still in the account at the fake');
     problems.push(...exitCodeProblems(rerun, 'rerun'));

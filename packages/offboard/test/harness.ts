@@ -3,7 +3,7 @@
 import { main } from '../src/cli.js';
 import { createOffboarder, type OffboardOptions } from '../src/offboard.js';
 import type { Mode, Target, TargetResult } from '../src/types.js';
-import { fakeEnv, type FakeProviders } from './fake-providers.js';
+import { type FakeProviders, fakeEnv } from './fake-providers.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
 
@@ -23,7 +23,12 @@ export function offboarderFor(fake: FakeProviders, options: OffboardOptions = {}
   });
 }
 
-export async function runOne(fake: FakeProviders, mode: Mode, target: Target, options: OffboardOptions = {}): Promise<TargetResult> {
+export async function runOne(
+  fake: FakeProviders,
+  mode: Mode,
+  target: Target,
+  options: OffboardOptions = {},
+): Promise<TargetResult> {
   const offboarder = offboarderFor(fake, options);
   try {
     return (await offboarder.run(mode, [target]))[0]!;
@@ -32,10 +37,14 @@ export async function runOne(fake: FakeProviders, mode: Mode, target: Target, op
   }
 }
 
-export const stepsOf = (result: TargetResult) => result.steps.map((step) => `${step.method} ${step.path} ${step.status ?? '-'}`);
+export const stepsOf = (result: TargetResult) =>
+  result.steps.map((step) => `${step.method} ${step.path} ${step.status ?? '-'}`);
 
 /** The CLI's main() with its output captured. */
-export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main([...args], {

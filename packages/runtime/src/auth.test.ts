@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, startServer, testApi, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
+import { json, startServer, type TestOptions, type TestPaths, type TestServer, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import type { ApiDefinition } from './definition.js';
 import { ValidationError } from './errors.js';
@@ -8,7 +8,9 @@ import { ValidationError } from './errors.js';
 let server: TestServer;
 beforeEach(async () => {
   server = await startServer((request, response) =>
-    json(response, 401, { message: `bad credential ${String(request.headers.authorization ?? request.headers['x-auth-key'])}` }),
+    json(response, 401, {
+      message: `bad credential ${String(request.headers.authorization ?? request.headers['x-auth-key'])}`,
+    }),
   );
 });
 afterEach(() => server.close());
@@ -34,7 +36,10 @@ describe('credentials are normalised where they are read', () => {
   ])('trims %s, from the option and from the environment', async (_label, given) => {
     await get(create({ accessToken: given })).catch(() => undefined);
     await get(create({ env: { TEST_ACCESS_TOKEN: given } })).catch(() => undefined);
-    expect(server.requests.map((request) => request.headers.authorization)).toEqual(['Bearer tok_abc123', 'Bearer tok_abc123']);
+    expect(server.requests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer tok_abc123',
+      'Bearer tok_abc123',
+    ]);
   });
 
   it.each([
@@ -51,7 +56,8 @@ describe('credentials are normalised where they are read', () => {
     const fromOption = caught(() => create({ accessToken: given }));
     expect((fromOption as Error).message).toMatch(/^option accessToken \(or TEST_ACCESS_TOKEN\) contains a line break/);
     for (const error of [fromEnv, fromOption]) {
-      for (const text of [(error as Error).message, JSON.stringify(error), inspect(error)]) expect(text).not.toContain(given.trim());
+      for (const text of [(error as Error).message, JSON.stringify(error), inspect(error)])
+        expect(text).not.toContain(given.trim());
     }
     expect(server.requests).toHaveLength(0);
   });
@@ -84,12 +90,26 @@ describe('credentials are normalised where they are read', () => {
     const basic = Buffer.from('ada:s3cret-pw').toString('base64');
     server.close();
     server = await startServer((_request, response) =>
-      json(response, 403, { message: `user ada:s3cret-pw, password s3cret-pw, sent ${basic}` }, { location: `/x?p=s3cret%2Dpw` }),
+      json(
+        response,
+        403,
+        { message: `user ada:s3cret-pw, password s3cret-pw, sent ${basic}` },
+        { location: `/x?p=s3cret%2Dpw` },
+      ),
     );
-    const api: ApiDefinition = { ...testApi, securitySchemes: { basic: { type: 'http', scheme: 'basic' } }, security: [['basic']], credentials: { basic: { option: 'basic' } } };
-    const error = (await get(create({ basic: `${basic}\n` }, api)).catch((e: unknown) => e)) as Error & { headers: Record<string, string> };
+    const api: ApiDefinition = {
+      ...testApi,
+      securitySchemes: { basic: { type: 'http', scheme: 'basic' } },
+      security: [['basic']],
+      credentials: { basic: { option: 'basic' } },
+    };
+    const error = (await get(create({ basic: `${basic}\n` }, api)).catch((e: unknown) => e)) as Error & {
+      headers: Record<string, string>;
+    };
     expect(server.requests[0]?.headers.authorization).toBe(`Basic ${basic}`);
-    expect(error.message).toBe('403 Forbidden from GET /accounts/acme/users/1: user [REDACTED], password [REDACTED], sent [REDACTED]');
+    expect(error.message).toBe(
+      '403 Forbidden from GET /accounts/acme/users/1: user [REDACTED], password [REDACTED], sent [REDACTED]',
+    );
     expect(error.headers.location).toBe('/x?p=[REDACTED]');
   });
 });

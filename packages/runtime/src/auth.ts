@@ -50,7 +50,13 @@ function normalise(value: string, where: string, parameter: string): string {
  * header value, and for Basic auth (whose value is the base64 of `user:password`) the decoded
  * pair and the password alone. Base64, percent and JSON forms are the Redactor's own.
  */
-function remember(redactor: Redactor, given: string, sent: string, scheme: SecuritySchemeDefinition, apiKeyPrefix: string | undefined): void {
+function remember(
+  redactor: Redactor,
+  given: string,
+  sent: string,
+  scheme: SecuritySchemeDefinition,
+  apiKeyPrefix: string | undefined,
+): void {
   redactor.add(given);
   redactor.add(sent);
   redactor.add(headerFor(scheme, sent, apiKeyPrefix)[1]);
@@ -95,19 +101,28 @@ class TokenSource {
     const issued = await this.provider();
     const given = typeof issued === 'string' ? issued : issued?.token;
     if (typeof given === 'string') this.redactor.add(given);
-    const token = typeof given === 'string' ? normalise(given, `the token provider of ${this.where}`, this.parameter) : '';
+    const token =
+      typeof given === 'string' ? normalise(given, `the token provider of ${this.where}`, this.parameter) : '';
     if (token.length === 0) {
-      throw new ValidationError(`the token provider of ${this.where} returned no token`, this.parameter, 'returns a non-empty token');
+      throw new ValidationError(
+        `the token provider of ${this.where} returned no token`,
+        this.parameter,
+        'returns a non-empty token',
+      );
     }
     remember(this.redactor, given!, token, this.scheme, undefined);
     const expiresAt =
-      typeof issued === 'string' || issued.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(issued.expiresAt);
+      typeof issued === 'string' || issued.expiresAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : Number(issued.expiresAt);
     this.#current = { token, expiresAt };
     return token;
   }
 }
 
-type Credential = { readonly kind: 'static'; readonly value: string } | { readonly kind: 'provider'; readonly source: TokenSource };
+type Credential =
+  | { readonly kind: 'static'; readonly value: string }
+  | { readonly kind: 'provider'; readonly source: TokenSource };
 
 export interface AppliedAuth {
   /** Headers to add to the request. */
@@ -175,7 +190,10 @@ export function createAuthenticator(
       if (scheme.type === 'apiKey') {
         throw new ValidationError(`${source.option} must be a string for an API key`, source.option, 'string');
       }
-      credentials.set(schemeName, { kind: 'provider', source: new TokenSource(given as TokenProvider, redactor, scheme, where, source.option) });
+      credentials.set(schemeName, {
+        kind: 'provider',
+        source: new TokenSource(given as TokenProvider, redactor, scheme, where, source.option),
+      });
     }
   }
 
@@ -190,7 +208,11 @@ export function createAuthenticator(
     );
 
   // Fail at construction, before anything is sent, when the api needs credentials and has none.
-  if (api.security.length > 0 && !api.security.some((alternative) => alternative.length === 0) && !choose(api.security)) {
+  if (
+    api.security.length > 0 &&
+    !api.security.some((alternative) => alternative.length === 0) &&
+    !choose(api.security)
+  ) {
     throw missing(api.security);
   }
 
@@ -208,7 +230,8 @@ export function createAuthenticator(
     async apply(requirement) {
       const known = fixed.get(requirement);
       if (known) return known;
-      if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0)) return { headers: {} };
+      if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0))
+        return { headers: {} };
       const alternative = choose(requirement);
       if (!alternative) throw missing(requirement);
       const headers: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, startServer, testApi, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
+import { json, startServer, type TestOptions, type TestPaths, type TestServer, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import type { ApiDefinition } from './definition.js';
 import {
@@ -19,13 +19,19 @@ let server: TestServer;
 let other: TestServer | undefined;
 
 function client(options: Record<string, unknown> = {}, api: ApiDefinition = testApi) {
-  return createApiClient<TestPaths, TestOptions>(api, { baseUrl: server.url, accessToken: TOKEN, env: {}, ...options }, '@offboard/test-api/1.2.3');
+  return createApiClient<TestPaths, TestOptions>(
+    api,
+    { baseUrl: server.url, accessToken: TOKEN, env: {}, ...options },
+    '@offboard/test-api/1.2.3',
+  );
 }
 
 beforeEach(async () => {
   server = await startServer((request, response) => {
-    if (request.url.startsWith('/accounts/acme/users/404')) return json(response, 404, { message: 'User not found' }, { 'x-request-id': 'req-42' });
-    if (request.url.startsWith('/accounts/acme/users/403')) return json(response, 403, { errors: [{ code: 10000, message: 'no' }] });
+    if (request.url.startsWith('/accounts/acme/users/404'))
+      return json(response, 404, { message: 'User not found' }, { 'x-request-id': 'req-42' });
+    if (request.url.startsWith('/accounts/acme/users/403'))
+      return json(response, 403, { errors: [{ code: 10000, message: 'no' }] });
     json(response, 200, { id: 7 });
   });
 });
@@ -43,20 +49,33 @@ describe('auth', () => {
   });
 
   it('falls back to the environment variables, for the credential and the base URL', async () => {
-    const api = createApiClient<TestPaths, TestOptions>(testApi, { env: { TEST_ACCESS_TOKEN: 'from-env-token', TEST_BASE_URL: server.url } }, 'x/1');
+    const api = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { env: { TEST_ACCESS_TOKEN: 'from-env-token', TEST_BASE_URL: server.url } },
+      'x/1',
+    );
     await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 7 } } });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer from-env-token');
   });
 
   it('writes the apiKey prefix before a key sent in Authorization', async () => {
-    const api: ApiDefinition = { ...testApi, security: [['key']], credentials: { key: { option: 'apiKey', env: 'K' } }, apiKeyPrefix: 'APIKey' };
-    await client({ apiKey: 'k-123456' }, api).GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 7 } } });
+    const api: ApiDefinition = {
+      ...testApi,
+      security: [['key']],
+      credentials: { key: { option: 'apiKey', env: 'K' } },
+      apiKeyPrefix: 'APIKey',
+    };
+    await client({ apiKey: 'k-123456' }, api).GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 7 } },
+    });
     expect(server.requests[0]?.headers.authorization).toBe('APIKey k-123456');
   });
 
   it('refuses to build a client without credentials, naming the option and the variable', () => {
     expect(() => createApiClient<TestPaths, TestOptions>(testApi, { env: {} }, 'x/1')).toThrow(ValidationError);
-    expect(() => createApiClient<TestPaths, TestOptions>(testApi, { env: {} }, 'x/1')).toThrow(/accessToken \(or TEST_ACCESS_TOKEN\)/);
+    expect(() => createApiClient<TestPaths, TestOptions>(testApi, { env: {} }, 'x/1')).toThrow(
+      /accessToken \(or TEST_ACCESS_TOKEN\)/,
+    );
   });
 
   it('sends no credential to an operation whose security is empty', async () => {
@@ -91,13 +110,17 @@ describe('path parameters', () => {
   });
 
   it('refuses a user id that is not a UUID where the spec says uuid', async () => {
-    const call = client().DELETE('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: '42' } } });
+    const call = client().DELETE('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: '42' } },
+    });
     await expect(call).rejects.toThrow(/path parameter "userId" must be a UUID/);
     expect(server.requests).toHaveLength(0);
   });
 
   it('percent-encodes what it lets through', async () => {
-    await client().GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'a?b#c %', userId: '7' } } });
+    await client().GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'a?b#c %', userId: '7' } },
+    });
     expect(server.requests[0]?.url).toBe('/accounts/a%3Fb%23c%20%25/users/7');
   });
 
@@ -129,7 +152,9 @@ describe('errors', () => {
   });
 
   it('parses an errors[] envelope into the message', async () => {
-    const call = client().GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 403 } } });
+    const call = client().GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 403 } },
+    });
     await expect(call).rejects.toBeInstanceOf(PermissionDeniedError);
     await expect(call).rejects.toThrow(/10000 no/);
   });
@@ -137,7 +162,9 @@ describe('errors', () => {
   it('never retries a conflict', async () => {
     await server.close();
     server = await startServer((_request, response) => json(response, 409, { message: 'revision changed' }));
-    const call = client().GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
+    const call = client().GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
+    });
     await expect(call).rejects.toBeInstanceOf(ConflictError);
     expect(server.requests).toHaveLength(1);
   });
@@ -145,7 +172,9 @@ describe('errors', () => {
   it('retries a 503 on GET, then surfaces InternalServerError', async () => {
     await server.close();
     server = await startServer((_request, response) => json(response, 503, { message: 'busy' }));
-    const call = client({ initialRetryDelayMs: 1 }).GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
+    const call = client({ initialRetryDelayMs: 1 }).GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
+    });
     await expect(call).rejects.toBeInstanceOf(InternalServerError);
     expect(server.requests).toHaveLength(3);
   });
@@ -164,7 +193,11 @@ describe('errors', () => {
   it('reports a refused connection as APIConnectionError after the retries', async () => {
     const closed = server.url;
     await server.close();
-    const api = createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: closed, accessToken: TOKEN, env: {}, initialRetryDelayMs: 1 }, 'x/1');
+    const api = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { baseUrl: closed, accessToken: TOKEN, env: {}, initialRetryDelayMs: 1 },
+      'x/1',
+    );
     await expect(api.GET('/lookup')).rejects.toBeInstanceOf(APIConnectionError);
     server = await startServer((_request, response) => json(response, 200, {}));
   });
@@ -212,7 +245,12 @@ describe('credentials stay private', () => {
   it('keeps the token out of error messages, JSON, inspect and logs, even when the provider echoes it', async () => {
     await server.close();
     server = await startServer((request, response) =>
-      json(response, 401, { message: `invalid token ${String(request.headers.authorization)}` }, { 'set-cookie': 'session=abc' }),
+      json(
+        response,
+        401,
+        { message: `invalid token ${String(request.headers.authorization)}` },
+        { 'set-cookie': 'session=abc' },
+      ),
     );
     const lines: string[] = [];
     const error = await client({ logger: { debug: (line: string) => lines.push(line) } })
@@ -237,19 +275,29 @@ describe('token provider', () => {
       return { token: `issued-${calls}-abcdef`, expiresAt: Date.now() + 3_600_000 };
     };
     const api = client({ accessToken: tokenProvider });
-    await Promise.all(Array.from({ length: 8 }, () => api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } })));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } }),
+      ),
+    );
     expect(calls).toBe(1);
-    expect(new Set(server.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Bearer issued-1-abcdef']));
+    expect(new Set(server.requests.map((request) => request.headers.authorization))).toEqual(
+      new Set(['Bearer issued-1-abcdef']),
+    );
   });
 
   it('refreshes once after a 401 and retries with the new token', async () => {
     await server.close();
     server = await startServer((request, response) =>
-      request.headers.authorization === 'Bearer issued-2-abcdef' ? json(response, 200, { found: true }) : json(response, 401, { error: 'access_denied' }),
+      request.headers.authorization === 'Bearer issued-2-abcdef'
+        ? json(response, 200, { found: true })
+        : json(response, 401, { error: 'access_denied' }),
     );
     let calls = 0;
     const api = client({ accessToken: async () => `issued-${++calls}-abcdef` });
-    const { data } = await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
+    const { data } = await api.GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
+    });
     expect(data).toEqual({ found: true });
     expect(calls).toBe(2);
     expect(server.requests).toHaveLength(2);

@@ -4,13 +4,19 @@ import { createRequire } from 'node:module';
 import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod as LowerMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { createAuthenticator } from './auth.js';
-import { serverUrl, type ApiDefinition, type OperationDefinition } from './definition.js';
+import { type ApiDefinition, type OperationDefinition, serverUrl } from './definition.js';
 import { APIError, bodyError, errorFromAnswer, userAbort, ValidationError } from './errors.js';
 import { checkBaseUrl, checkRequestOptions, pickOptions } from './options.js';
 import { RateGate } from './rate.js';
-import { NEVER, PlainRequest } from './request.js';
 import { Redactor } from './redact.js';
-import { createTransport, type Logger, type PendingAnswer, type RequestContext, type RequestOptions } from './transport.js';
+import { NEVER, PlainRequest } from './request.js';
+import {
+  createTransport,
+  type Logger,
+  type PendingAnswer,
+  type RequestContext,
+  type RequestOptions,
+} from './transport.js';
 import { canonicalParam, validatePathParams } from './validate.js';
 
 export interface BaseClientOptions extends RequestOptions {
@@ -43,10 +49,10 @@ export type CallOptions = RequestOptions;
 
 // openapi-fetch's own: init is optional when nothing in it is required, and takes extra keys
 // (our per-call options).
-type InitParam<Init> = RequiredKeysOf<Init> extends never
-  ? [(Init & { [key: string]: unknown })?]
-  : [Init & { [key: string]: unknown }];
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
+// biome-ignore lint/complexity/noBannedTypes: openapi-fetch's own constraint for a paths object.
 type ClientMethod<Paths extends Record<string, Record<LowerMethod, {}>>, Method extends LowerMethod> = <
   Path extends PathsWithMethod<Paths, Method>,
   Init extends MaybeOptionalInit<Paths[Path], Method>,
@@ -60,6 +66,7 @@ type ClientMethod<Paths extends Record<string, Record<LowerMethod, {}>>, Method 
  * non-2xx answer throws a typed APIError instead of returning `{ error }`.
  */
 export type ApiClient<Paths extends {}> = {
+  // biome-ignore lint/complexity/noBannedTypes: openapi-fetch's own constraint for a paths object.
   [Method in LowerMethod as Uppercase<Method>]: ClientMethod<Paths & Record<string, Record<LowerMethod, {}>>, Method>;
 } & Pick<Client<Paths, MediaType>, 'use' | 'eject'>;
 
@@ -93,7 +100,10 @@ function failedBody(error: unknown, answer: PendingAnswer, signal: AbortSignal |
 }
 
 /** Integer ids without leading zeros, UUIDs lower-case: the form the provider is sent. */
-function canonicalPath(operation: OperationDefinition, path: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function canonicalPath(
+  operation: OperationDefinition,
+  path: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...path };
   for (const [name, rule] of Object.entries(operation.pathParams)) {
     const value = path[name];
@@ -122,12 +132,18 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
   const baseUrl = explicitBase ?? checkBaseUrl(serverUrl(defaultServer!), `${api.title}: the spec's server`);
   const defaults = checkRequestOptions(options);
 
-  const operations = new Map(api.operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]));
+  const operations = new Map(
+    api.operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]),
+  );
   const operationServers = new Map<OperationDefinition, string>();
   if (!explicitBase) {
     for (const operation of api.operations) {
       const own = operation.servers?.[0];
-      if (own) operationServers.set(operation, checkBaseUrl(serverUrl(own), `${api.title}: the server of ${operation.operationId}`));
+      if (own)
+        operationServers.set(
+          operation,
+          checkBaseUrl(serverUrl(own), `${api.title}: the server of ${operation.operationId}`),
+        );
     }
   }
 
@@ -167,7 +183,11 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
   async function call(method: string, path: string, init: CallInit = {}): Promise<unknown> {
     const operation = operations.get(`${method} ${path}`);
     if (!operation) {
-      throw new ValidationError(`${api.title}: ${method} ${path} is not an operation of the spec`, 'path', 'a documented operation');
+      throw new ValidationError(
+        `${api.title}: ${method} ${path} is not an operation of the spec`,
+        'path',
+        'a documented operation',
+      );
     }
     const params = init.params ?? {};
     validatePathParams(operation, params.path, redactor);
@@ -178,23 +198,32 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     let operationBase = operationServers.get(operation);
     if (!explicitBase && !operationBase && hooks.resolveBaseUrl) {
       const resolved = await hooks.resolveBaseUrl({ operation, pathParams: params.path ?? {} });
-      if (resolved) operationBase = checkBaseUrl(resolved, `${api.title}: the base URL resolved for ${operation.operationId}`);
+      if (resolved)
+        operationBase = checkBaseUrl(resolved, `${api.title}: the base URL resolved for ${operation.operationId}`);
     }
     const context: RequestContext = { security: operation.security ?? api.security, options: callOptions };
-    const own = init['signal'] instanceof AbortSignal && init['signal'] !== NEVER ? init['signal'] : null;
+    const own = init.signal instanceof AbortSignal && init.signal !== NEVER ? init.signal : null;
     const signal = own && options.signal ? AbortSignal.any([own, options.signal]) : (own ?? options.signal ?? null);
-    const withMiddleware = middlewares > 0 || (Array.isArray(init['middleware']) && init['middleware'].length > 0);
+    const withMiddleware = middlewares > 0 || (Array.isArray(init.middleware) && init.middleware.length > 0);
     const query = operation.constantQuery ? { ...operation.constantQuery, ...params.query } : params.query;
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
-      result = (await fetchClient.request(method.toLowerCase() as never, path as never, {
-        ...init,
-        ...(signal ? { signal } : {}),
-        params: { ...params, ...(params.path ? { path: canonicalPath(operation, params.path) } : {}), ...(query ? { query } : {}) },
-        ...(operationBase ? { baseUrl: operationBase } : {}),
-        ...(withMiddleware ? { Request: globalThis.Request } : {}),
-        fetch: (request: Request) => transport(request, context),
-      } as never)) as typeof result;
+      result = (await fetchClient.request(
+        method.toLowerCase() as never,
+        path as never,
+        {
+          ...init,
+          ...(signal ? { signal } : {}),
+          params: {
+            ...params,
+            ...(params.path ? { path: canonicalPath(operation, params.path) } : {}),
+            ...(query ? { query } : {}),
+          },
+          ...(operationBase ? { baseUrl: operationBase } : {}),
+          ...(withMiddleware ? { Request: globalThis.Request } : {}),
+          fetch: (request: Request) => transport(request, context),
+        } as never,
+      )) as typeof result;
     } catch (error) {
       // A 2xx arrived and then its body failed: the status is kept (APIResponseBodyError).
       if (context.answer && !(error instanceof APIError)) throw failedBody(error, context.answer, signal, redactor);

@@ -128,12 +128,12 @@ export function describeErrorBody(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const record = body as Record<string, unknown>;
-  if (Array.isArray(record['errors']) && record['errors'].length > 0) {
-    return record['errors']
+  if (Array.isArray(record.errors) && record.errors.length > 0) {
+    return record.errors
       .map((item) => {
         if (!item || typeof item !== 'object') return String(item);
         const entry = item as Record<string, unknown>;
-        const code = entry['code'] === undefined ? '' : `${String(entry['code'])} `;
+        const code = entry.code === undefined ? '' : `${String(entry.code)} `;
         return `${code}${readString(entry, 'message') ?? JSON.stringify(entry)}`;
       })
       .join('; ');
@@ -143,7 +143,7 @@ export function describeErrorBody(body: unknown): string | undefined {
   if (description) return error ? `${error}: ${description}` : description;
   const message = readString(record, 'message') ?? readString(record, 'detail') ?? readString(record, 'title') ?? error;
   if (message) return message;
-  if (record['errors'] && typeof record['errors'] === 'object') return JSON.stringify(record['errors']).slice(0, 300);
+  if (record.errors && typeof record.errors === 'object') return JSON.stringify(record.errors).slice(0, 300);
   return undefined;
 }
 
@@ -264,17 +264,25 @@ export async function errorFromResponse(
 }
 
 /** A 2xx whose body could not be read: the status is kept (see APIResponseBodyError). */
-export function bodyError(answer: Answer, reason: string, request: { method: string; url: string }, redactor: Redactor): APIResponseBodyError {
+export function bodyError(
+  answer: Answer,
+  reason: string,
+  request: { method: string; url: string },
+  redactor: Redactor,
+): APIResponseBodyError {
   const url = redactor.text(request.url);
   const why = redactor.text(reason);
-  return new APIResponseBodyError(`${answer.status} from ${request.method} ${pathOf(url)}, but its body could not be read: ${why}`, {
-    status: answer.status,
-    headers: redactor.headers(answer.headers),
-    requestId: requestIdOf(answer.headers, undefined),
-    method: request.method,
-    url,
-    cause: new Error(why),
-  });
+  return new APIResponseBodyError(
+    `${answer.status} from ${request.method} ${pathOf(url)}, but its body could not be read: ${why}`,
+    {
+      status: answer.status,
+      headers: redactor.headers(answer.headers),
+      requestId: requestIdOf(answer.headers, undefined),
+      method: request.method,
+      url,
+      cause: new Error(why),
+    },
+  );
 }
 
 /** The caller aborted; `answer` when a status had arrived (its body was then not read). */

@@ -1,7 +1,6 @@
-export { createApiClient, packageAgent } from './client.js';
-export type { ApiClient, BaseClientOptions, CallOptions, ClientHooks } from './client.js';
 export type { CredentialValue, IssuedToken, TokenProvider } from './auth.js';
-export { serverUrl } from './definition.js';
+export type { ApiClient, BaseClientOptions, CallOptions, ClientHooks } from './client.js';
+export { createApiClient, packageAgent } from './client.js';
 export type {
   ApiDefinition,
   CredentialSource,
@@ -12,6 +11,8 @@ export type {
   SecuritySchemeDefinition,
   ServerDefinition,
 } from './definition.js';
+export { serverUrl } from './definition.js';
+export type { APIErrorInit } from './errors.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -29,11 +30,17 @@ export {
   UnexpectedStatusError,
   ValidationError,
 } from './errors.js';
-export type { APIErrorInit } from './errors.js';
 export { checkRequestOptions } from './options.js';
-export { Redactor, REDACTED } from './redact.js';
-export { backoffDelay, isIdempotent, isRetryableStatus, parseHttpDate, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
+export { REDACTED, Redactor } from './redact.js';
 export type { RetryOptions } from './retry.js';
-export { TIMEOUT_DEFAULT_MS } from './transport.js';
+export {
+  backoffDelay,
+  isIdempotent,
+  isRetryableStatus,
+  parseHttpDate,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+} from './retry.js';
 export type { Logger, RequestOptions } from './transport.js';
+export { TIMEOUT_DEFAULT_MS } from './transport.js';
 export { canonicalParam, describeRule, validatePathParams } from './validate.js';

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { testApi, type TestOptions, type TestPaths } from '../test/helpers.js';
+import { type TestOptions, type TestPaths, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import { ValidationError } from './errors.js';
 
 const fakeFetch = (async () => Response.json({ id: 1 })) as typeof fetch;
 const create = (options: Record<string, unknown>) =>
-  createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: 'https://api.test', accessToken: 'tok-abcdef', env: {}, fetch: fakeFetch, ...options }, 'x/1');
+  createApiClient<TestPaths, TestOptions>(
+    testApi,
+    { baseUrl: 'https://api.test', accessToken: 'tok-abcdef', env: {}, fetch: fakeFetch, ...options },
+    'x/1',
+  );
 const caught = (thunk: () => unknown): Error => {
   try {
     thunk();
@@ -33,7 +37,16 @@ describe('numeric options', () => {
   });
 
   it('accepts the edges', () => {
-    expect(() => create({ maxRetries: 0, timeout: 2_147_483_647, initialRetryDelayMs: 0, maxRetryDelayMs: 0, maxRetryAfterMs: 0, maxRequestsPerSecond: 0.1 })).not.toThrow();
+    expect(() =>
+      create({
+        maxRetries: 0,
+        timeout: 2_147_483_647,
+        initialRetryDelayMs: 0,
+        maxRetryDelayMs: 0,
+        maxRetryAfterMs: 0,
+        maxRequestsPerSecond: 0.1,
+      }),
+    ).not.toThrow();
     expect(() => create({ maxRetries: 100, timeout: 0.5 })).not.toThrow();
   });
 
@@ -46,14 +59,20 @@ describe('numeric options', () => {
 });
 
 describe('base URLs', () => {
-  const build = (options: Record<string, unknown>) => caught(() => createApiClient<TestPaths, TestOptions>(testApi, { accessToken: 'tok-abcdef', env: {}, ...options }, 'x/1'));
+  const build = (options: Record<string, unknown>) =>
+    caught(() =>
+      createApiClient<TestPaths, TestOptions>(testApi, { accessToken: 'tok-abcdef', env: {}, ...options }, 'x/1'),
+    );
 
-  it.each(['api.example.com', '/v1', 'ftp://api.example.com', 'not a url'])('refuses %j at creation, naming where it came from', (value) => {
-    const fromEnv = build({ env: { TEST_BASE_URL: value } });
-    expect(fromEnv).toBeInstanceOf(ValidationError);
-    expect(fromEnv.message).toMatch(/^TEST_BASE_URL (is not an absolute URL|must be an http or https URL)/);
-    expect(build({ baseUrl: value }).message).toMatch(/^baseUrl /);
-  });
+  it.each(['api.example.com', '/v1', 'ftp://api.example.com', 'not a url'])(
+    'refuses %j at creation, naming where it came from',
+    (value) => {
+      const fromEnv = build({ env: { TEST_BASE_URL: value } });
+      expect(fromEnv).toBeInstanceOf(ValidationError);
+      expect(fromEnv.message).toMatch(/^TEST_BASE_URL (is not an absolute URL|must be an http or https URL)/);
+      expect(build({ baseUrl: value }).message).toMatch(/^baseUrl /);
+    },
+  );
 
   it('refuses credentials in the URL without repeating them', () => {
     for (const value of ['https://ada:pa55word@api.example.com', 'https://ada@api.example.com']) {
@@ -67,10 +86,17 @@ describe('base URLs', () => {
   });
 
   it('checks a base URL a hook resolves, per operation', async () => {
-    const api = createApiClient<TestPaths, TestOptions>(testApi, { accessToken: 'tok-abcdef', env: {}, fetch: fakeFetch }, 'x/1', {
-      resolveBaseUrl: async () => 'https://u:p@evil.example',
+    const api = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { accessToken: 'tok-abcdef', env: {}, fetch: fakeFetch },
+      'x/1',
+      {
+        resolveBaseUrl: async () => 'https://u:p@evil.example',
+      },
+    );
+    const call = api.GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
     });
-    const call = api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
     await expect(call).rejects.toBeInstanceOf(ValidationError);
     await expect(call).rejects.toThrow(/the base URL resolved for getUser must not contain credentials/);
   });

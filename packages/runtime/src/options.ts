@@ -25,7 +25,13 @@ const RULES = {
 
 export type NumericOption = keyof typeof RULES;
 
-const PER_CALL: readonly NumericOption[] = ['timeout', 'maxRetries', 'initialRetryDelayMs', 'maxRetryDelayMs', 'maxRetryAfterMs'];
+const PER_CALL: readonly NumericOption[] = [
+  'timeout',
+  'maxRetries',
+  'initialRetryDelayMs',
+  'maxRetryDelayMs',
+  'maxRetryAfterMs',
+];
 
 function describe(rule: NumberRule): string {
   const kind = 'integer' in rule && rule.integer ? 'an integer' : 'a finite number';
@@ -58,7 +64,7 @@ export function pickOptions(source: object): RequestOptions {
 
 /** Every numeric option of a client (the per-call ones and maxRequestsPerSecond), checked; the per-call ones returned. */
 export function checkRequestOptions(source: object): RequestOptions {
-  const rate = (source as Record<string, unknown>)['maxRequestsPerSecond'];
+  const rate = (source as Record<string, unknown>).maxRequestsPerSecond;
   if (rate !== undefined) checkNumber('maxRequestsPerSecond', rate);
   return pickOptions(source);
 }

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, testApi, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
-import { createApiClient } from './client.js';
+import { startServer, type TestOptions, type TestPaths, type TestServer, testApi } from '../test/helpers.js';
+import { type ApiClient, createApiClient } from './client.js';
 import type { ApiDefinition } from './definition.js';
 import { APIError, ValidationError } from './errors.js';
 
@@ -13,7 +13,12 @@ import { APIError, ValidationError } from './errors.js';
 const schemes: Record<string, { api: ApiDefinition; option: string; header: string; prefix: string }> = {
   bearer: { api: testApi, option: 'accessToken', header: 'authorization', prefix: 'Bearer ' },
   gcore: {
-    api: { ...testApi, security: [['key']], credentials: { key: { option: 'apiKey', env: 'TEST_API_KEY' } }, apiKeyPrefix: 'APIKey' },
+    api: {
+      ...testApi,
+      security: [['key']],
+      credentials: { key: { option: 'apiKey', env: 'TEST_API_KEY' } },
+      apiKeyPrefix: 'APIKey',
+    },
     option: 'apiKey',
     header: 'authorization',
     prefix: 'APIKey ',
@@ -44,7 +49,12 @@ const token = fc
   .map((parts) => parts.join(''));
 
 function forms(secret: string): string[] {
-  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')];
+  return [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    Buffer.from(secret).toString('base64'),
+  ];
 }
 
 let server: TestServer;
@@ -71,11 +81,18 @@ describe('credentials never leak (property-based)', () => {
           const secrets = [...new Set([given, trimmed, `${scheme.prefix}${trimmed}`].flatMap(forms))];
           const lines: string[] = [];
           const logger = { debug: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) };
-          let client;
+          let client: ApiClient<TestPaths>;
           try {
             client = createApiClient<TestPaths, TestOptions>(
               scheme.api,
-              { baseUrl: server.url, env: {}, maxRetries: 0, logger, headers: { 'x-answer': String(status) }, [scheme.option]: given },
+              {
+                baseUrl: server.url,
+                env: {},
+                maxRetries: 0,
+                logger,
+                headers: { 'x-answer': String(status) },
+                [scheme.option]: given,
+              },
               'x/1',
             );
           } catch (error) {
@@ -90,7 +107,10 @@ describe('credentials never leak (property-based)', () => {
           const before = server.requests.length;
           const error = await client
             .GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } })
-            .then(() => undefined, (caught: unknown) => caught as APIError);
+            .then(
+              () => undefined,
+              (caught: unknown) => caught as APIError,
+            );
           expect(error).toBeInstanceOf(APIError);
           expect(server.requests[before]?.headers[scheme.header]).toBe(`${scheme.prefix}${trimmed}`);
           const surfaces = [

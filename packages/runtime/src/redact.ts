@@ -66,7 +66,8 @@ export class Redactor {
     const alternatives = [...this.#secrets]
       .sort((a, b) => b.length - a.length)
       .map((secret) => Array.from(secret, charPattern).join(''));
-    return (this.#pattern = new RegExp(alternatives.join('|'), 'g'));
+    this.#pattern = new RegExp(alternatives.join('|'), 'g');
+    return this.#pattern;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testApi, type TestOptions, type TestPaths } from '../test/helpers.js';
+import { type TestOptions, type TestPaths, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import { InternalServerError, RateLimitError } from './errors.js';
 import { backoffDelay, parseRetryAfter, RETRY_DEFAULTS } from './retry.js';
@@ -20,7 +20,9 @@ describe('parseRetryAfter', () => {
 
 describe('backoffDelay', () => {
   it('doubles from 500 ms up to 8 s and shaves at most a quarter off', () => {
-    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, RETRY_DEFAULTS, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([0, 1, 2, 3, 4, 5].map((retry) => backoffDelay(retry, RETRY_DEFAULTS, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(backoffDelay(1, RETRY_DEFAULTS, () => 1)).toBe(750);
   });
 });
@@ -29,7 +31,7 @@ describe('retries (fake timers)', () => {
   let calls: { method: string; at: number }[];
   let answers: (() => Response)[];
 
-  const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+  const fakeFetch = (async (_input: string | URL | Request, init?: RequestInit) => {
     calls.push({ method: String(init?.method), at: Date.now() });
     const next = answers.shift();
     if (!next) throw new TypeError('fetch failed');
@@ -37,12 +39,24 @@ describe('retries (fake timers)', () => {
   }) as typeof fetch;
 
   const client = (options: Record<string, unknown> = {}) =>
-    createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch: fakeFetch, ...options }, 'x/1');
+    createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch: fakeFetch, ...options },
+      'x/1',
+    );
   const get = (options: Record<string, unknown> = {}, callOptions: Record<string, unknown> = {}) =>
-    client(options).GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } }, ...callOptions });
+    client(options).GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
+      ...callOptions,
+    });
 
-  const status = (code: number, headers: Record<string, string> = {}) => () =>
-    new Response(JSON.stringify({ message: `status ${code}` }), { status: code, headers: { 'content-type': 'application/json', ...headers } });
+  const status =
+    (code: number, headers: Record<string, string> = {}) =>
+    () =>
+      new Response(JSON.stringify({ message: `status ${code}` }), {
+        status: code,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
 
   beforeEach(() => {
     vi.useFakeTimers({ now: Date.parse('2026-11-27T10:00:00Z') });
@@ -122,7 +136,10 @@ describe('retries (fake timers)', () => {
   it('never retries POST, whatever the status', async () => {
     answers = [status(503), status(200)];
     const call = client()
-      .POST('/accounts/{accountId}/users', { params: { path: { accountId: '0123456789abcdef0123456789abcdef' } }, body: { email: 'a@b.c' } })
+      .POST('/accounts/{accountId}/users', {
+        params: { path: { accountId: '0123456789abcdef0123456789abcdef' } },
+        body: { email: 'a@b.c' },
+      })
       .catch((caught: unknown) => caught);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await call).toBeInstanceOf(InternalServerError);
@@ -132,7 +149,11 @@ describe('retries (fake timers)', () => {
   it('paces requests to maxRequestsPerSecond', async () => {
     answers = [status(200), status(200), status(200)];
     const api = client({ maxRequestsPerSecond: 10 });
-    const calls3 = Promise.all([0, 1, 2].map(() => api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } })));
+    const calls3 = Promise.all(
+      [0, 1, 2].map(() =>
+        api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } }),
+      ),
+    );
     await vi.advanceTimersByTimeAsync(250);
     await calls3;
     expect(calls.map((call) => call.at - calls[0]!.at)).toEqual([0, 100, 200]);
@@ -141,9 +162,13 @@ describe('retries (fake timers)', () => {
   it('holds every request of the client after a 429 with Retry-After, not just the one retried', async () => {
     answers = [status(429, { 'retry-after': '2' }), status(200), status(200)];
     const api = client();
-    const first = api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 1 } } });
+    const first = api.GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 1 } },
+    });
     await vi.advanceTimersByTimeAsync(10);
-    const second = api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 2 } } });
+    const second = api.GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 2 } },
+    });
     await vi.advanceTimersByTimeAsync(1989);
     expect(calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -167,7 +192,16 @@ describe('Retry-After: only delta-seconds or an HTTP-date (RFC 9110 §10.2.3)', 
   const read = (value: string) => parseRetryAfter(new Headers({ 'retry-after': value }), now);
 
   it('refuses what is neither, so the caller backs off exponentially', () => {
-    for (const value of ['-5', '1.5', '+3', '3s', 'soon', '2026-11-27T10:00:05Z', 'Fri, 27 Nov 2026 10:00:05', 'Fri, 31 Feb 2026 10:00:05 GMT']) {
+    for (const value of [
+      '-5',
+      '1.5',
+      '+3',
+      '3s',
+      'soon',
+      '2026-11-27T10:00:05Z',
+      'Fri, 27 Nov 2026 10:00:05',
+      'Fri, 31 Feb 2026 10:00:05 GMT',
+    ]) {
       expect(read(value), value).toBeUndefined();
     }
   });
@@ -196,7 +230,11 @@ describe('a Retry-After of -5 backs off instead of retrying at once (fake timers
       const status = answers.shift()!;
       return Response.json({ status }, { status, headers: { 'retry-after': '-5' } });
     }) as typeof globalThis.fetch;
-    const api = createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch }, 'x/1');
+    const api = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { baseUrl: 'https://api.test', accessToken: 'token-abcdef', env: {}, fetch },
+      'x/1',
+    );
     const call = api.GET('/lookup');
     await vi.advanceTimersByTimeAsync(499);
     expect(at).toHaveLength(1);

@@ -36,10 +36,19 @@ const MONTH = MONTHS.join('|');
 const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
 // RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept.
 const IMF_FIXDATE = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) (${MONTH}) (\\d{4}) ${TIME} GMT$`);
-const RFC850 = new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-(${MONTH})-(\\d{2}) ${TIME} GMT$`);
+const RFC850 = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-(${MONTH})-(\\d{2}) ${TIME} GMT$`,
+);
 const ASCTIME = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (${MONTH}) ([ \\d]\\d) ${TIME} (\\d{4})$`);
 
-function utc(year: number, month: string, day: number, hour: number, minute: number, second: number): number | undefined {
+function utc(
+  year: number,
+  month: string,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number | undefined {
   const monthIndex = MONTHS.indexOf(month);
   const time = Date.UTC(year, monthIndex, day, hour, minute, second);
   const date = new Date(time);
@@ -51,7 +60,8 @@ function utc(year: number, month: string, day: number, hour: number, minute: num
 /** An HTTP-date (RFC 9110 §5.6.7) as epoch ms; undefined for anything else. */
 export function parseHttpDate(value: string, now: number = Date.now()): number | undefined {
   let match = IMF_FIXDATE.exec(value);
-  if (match) return utc(Number(match[3]), match[2]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+  if (match)
+    return utc(Number(match[3]), match[2]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
   match = RFC850.exec(value);
   if (match) {
     // A two-digit year more than 50 years ahead is the most recent past year ending in those digits.
@@ -61,7 +71,15 @@ export function parseHttpDate(value: string, now: number = Date.now()): number |
     return utc(year, match[2]!, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
   }
   match = ASCTIME.exec(value);
-  if (match) return utc(Number(match[6]), match[1]!, Number(match[2]!.trim()), Number(match[3]), Number(match[4]), Number(match[5]));
+  if (match)
+    return utc(
+      Number(match[6]),
+      match[1]!,
+      Number(match[2]!.trim()),
+      Number(match[3]),
+      Number(match[4]),
+      Number(match[5]),
+    );
   return undefined;
 }
 
@@ -81,7 +99,11 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
 }
 
 /** Exponential backoff with jitter: up to a quarter shaved off, so clients spread out. */
-export function backoffDelay(retry: number, options: Required<RetryOptions>, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  options: Required<RetryOptions>,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(options.initialRetryDelayMs * 2 ** retry, options.maxRetryDelayMs);
   return Math.round(base * (1 - 0.25 * random()));
 }

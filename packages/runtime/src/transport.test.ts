@@ -1,9 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { json, startServer, testApi, type Handler, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
+import {
+  type Handler,
+  json,
+  startServer,
+  type TestOptions,
+  type TestPaths,
+  type TestServer,
+  testApi,
+} from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import {
   APIConnectionTimeoutError,
-  APIError,
+  type APIError,
   APIResponseBodyError,
   APIUserAbortError,
   NotFoundError,
@@ -27,13 +35,24 @@ async function serve(handler: Handler) {
 }
 
 function client(options: Record<string, unknown> = {}) {
-  return createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: server!.url, accessToken: TOKEN, env: {}, ...options }, 'x/1');
+  return createApiClient<TestPaths, TestOptions>(
+    testApi,
+    { baseUrl: server!.url, accessToken: TOKEN, env: {}, ...options },
+    'x/1',
+  );
 }
 
 const remove = (api: ReturnType<typeof client>, init: Record<string, unknown> = {}) =>
-  api.DELETE('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: USER } }, ...init });
+  api.DELETE('/accounts/{accountId}/users/{userId}', {
+    params: { path: { accountId: 'acme', userId: USER } },
+    ...init,
+  });
 
-const settle = <T>(promise: Promise<T>) => promise.then(() => new Error('resolved'), (error: unknown) => error);
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    () => new Error('resolved'),
+    (error: unknown) => error,
+  );
 
 describe('only a 2xx confirms', () => {
   it.each([
@@ -86,7 +105,9 @@ describe('a status that arrived is kept when its body cannot be read', () => {
     const error = await settle(remove(client()));
     expect(error).toBeInstanceOf(APIResponseBodyError);
     expect(error).toMatchObject({ status: 200, method: 'DELETE', requestId: 'req-7' });
-    expect((error as Error).message).toMatch(/^200 from DELETE \/accounts\/acme\/users\/[0-9a-f-]+, but its body could not be read: it is not valid JSON$/);
+    expect((error as Error).message).toMatch(
+      /^200 from DELETE \/accounts\/acme\/users\/[0-9a-f-]+, but its body could not be read: it is not valid JSON$/,
+    );
     expect(JSON.stringify(error)).not.toContain(TOKEN);
   });
 
@@ -110,7 +131,9 @@ describe('a status that arrived is kept when its body cannot be read', () => {
     const started = Date.now();
     const error = await settle(remove(client(), { timeout: 100 }));
     expect(error).toBeInstanceOf(APIResponseBodyError);
-    expect((error as Error).message).toMatch(/200 from DELETE .*, but its body could not be read: timed out after 100 ms/);
+    expect((error as Error).message).toMatch(
+      /200 from DELETE .*, but its body could not be read: timed out after 100 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -208,7 +231,8 @@ describe('middleware returning a real Request', () => {
     await serve((_request, response) => json(response, 200, { id: 2 }));
     const api = client();
     api.use({
-      onRequest: ({ request }) => new Request(request.url.replace('/users/7', '/users/8'), { method: request.method, headers: request.headers }),
+      onRequest: ({ request }) =>
+        new Request(request.url.replace('/users/7', '/users/8'), { method: request.method, headers: request.headers }),
     });
     await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 7 } } });
     expect(server!.requests.map((request) => request.url)).toEqual(['/accounts/acme/users/8']);
@@ -240,7 +264,7 @@ describe('error bodies', () => {
     expect(typeof error.body).toBe('string');
     expect((error.body as string).length).toBeLessThan(64 * 1024 + 100);
     expect(error.body).toMatch(/… \(cut at 65536 bytes\)$/);
-    for (const text of [error.body as string, error.message, JSON.stringify(error)]) expect(text).not.toContain(TOKEN.slice(0, 4));
+    for (const text of [error.body as string, error.message, JSON.stringify(error)])
+      expect(text).not.toContain(TOKEN.slice(0, 4));
   });
 });
-

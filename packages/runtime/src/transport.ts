@@ -13,16 +13,16 @@ import {
   userAbort,
 } from './errors.js';
 import type { RateGate } from './rate.js';
-import { NEVER } from './request.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
+import { NEVER } from './request.js';
 import {
   backoffDelay,
   isIdempotent,
   isRetryableStatus,
   parseRetryAfter,
   RETRY_DEFAULTS,
-  sleep,
   type RetryOptions,
+  sleep,
 } from './retry.js';
 
 export interface RequestOptions extends RetryOptions {
@@ -117,7 +117,9 @@ interface Attempted {
   readonly timeout: TimeoutSignal;
 }
 
-export function createTransport(config: TransportConfig): (request: Request, context: RequestContext) => Promise<Response> {
+export function createTransport(
+  config: TransportConfig,
+): (request: Request, context: RequestContext) => Promise<Response> {
   const { auth, redactor, logger } = config;
   const log = (message: string) => logger?.debug?.(redactor.text(message));
 
@@ -150,7 +152,8 @@ export function createTransport(config: TransportConfig): (request: Request, con
         } else {
           // RFC 9110 §15.4: a redirect may lead anywhere; credentials stay with their origin.
           for (const name of Object.keys(headers)) {
-            if (isSensitiveHeader(name) || auth.headerNames.some((own) => own.toLowerCase() === name)) delete headers[name];
+            if (isSensitiveHeader(name) || auth.headerNames.some((own) => own.toLowerCase() === name))
+              delete headers[name];
           }
         }
         if (payload === undefined) delete headers['content-type'];
@@ -171,19 +174,25 @@ export function createTransport(config: TransportConfig): (request: Request, con
         url = target;
         log(`redirected to ${url}`);
       }
-      throw new APIConnectionError(`too many redirects (more than ${MAX_REDIRECTS}) from ${request.method} ${redactor.text(request.url)}`, {
-        method: request.method,
-        url: redactor.text(request.url),
-      });
+      throw new APIConnectionError(
+        `too many redirects (more than ${MAX_REDIRECTS}) from ${request.method} ${redactor.text(request.url)}`,
+        {
+          method: request.method,
+          url: redactor.text(request.url),
+        },
+      );
     } catch (error) {
       timeout.clear();
       if (callerSignal?.aborted) throw userAbort(callerSignal, request, redactor);
       if (error instanceof APIError) throw error;
       if (timeout.timedOut) {
-        throw new APIConnectionTimeoutError(`${request.method} ${redactor.text(request.url)} timed out after ${timeoutMs} ms`, {
-          method: request.method,
-          url: redactor.text(request.url),
-        });
+        throw new APIConnectionTimeoutError(
+          `${request.method} ${redactor.text(request.url)} timed out after ${timeoutMs} ms`,
+          {
+            method: request.method,
+            url: redactor.text(request.url),
+          },
+        );
       }
       const reason = error instanceof Error ? redactor.text(error.message) : 'unknown error';
       throw new APIConnectionError(`${request.method} ${redactor.text(request.url)} failed: ${reason}`, {
@@ -234,7 +243,12 @@ export function createTransport(config: TransportConfig): (request: Request, con
 
       try {
         // An expired provider-issued token: refresh once (single-flight) and try again.
-        if (response.status === 401 && applied.refreshableToken !== undefined && applied.invalidate && !refreshedAfter401) {
+        if (
+          response.status === 401 &&
+          applied.refreshableToken !== undefined &&
+          applied.invalidate &&
+          !refreshedAfter401
+        ) {
           refreshedAfter401 = true;
           applied.invalidate(applied.refreshableToken);
           await discard(response);

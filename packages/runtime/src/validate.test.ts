@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startServer, testApi, type TestOptions, type TestPaths, type TestServer } from '../test/helpers.js';
+import { json, startServer, type TestOptions, type TestPaths, type TestServer, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import type { OperationDefinition, ParamRule } from './definition.js';
 import { ValidationError } from './errors.js';
@@ -17,7 +17,11 @@ afterAll(() => server.close());
 
 describe('path parameters (property-based)', () => {
   it('never puts an unencoded /, ?, # or a dot segment from a parameter into the request path', async () => {
-    const client = createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: server.url, accessToken: 'token-abcdef', env: {}, maxRetries: 0 }, 'x/1');
+    const client = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { baseUrl: server.url, accessToken: 'token-abcdef', env: {}, maxRetries: 0 },
+      'x/1',
+    );
     const tricky = fc.oneof(
       fc.string({ maxLength: 40 }),
       fc.string({ unit: fc.constantFrom('.', '/', '?', '#', '%', '2', 'e', 'E', '\\', ' ', 'a'), maxLength: 12 }),
@@ -52,7 +56,13 @@ describe('path parameters (property-based)', () => {
 describe('integer ids, exactly', () => {
   const int64: ParamRule = { type: 'integer', format: 'int64', minimum: 1 };
   const int32: ParamRule = { type: 'integer', format: 'int32' };
-  const operation = (rule: ParamRule): OperationDefinition => ({ operationId: 'op', method: 'get', path: '/u/{id}', deprecated: false, pathParams: { id: rule } });
+  const operation = (rule: ParamRule): OperationDefinition => ({
+    operationId: 'op',
+    method: 'get',
+    path: '/u/{id}',
+    deprecated: false,
+    pathParams: { id: rule },
+  });
   const ok = (rule: ParamRule, id: unknown) => {
     try {
       validatePathParams(operation(rule), { id }, new Redactor());
@@ -67,6 +77,7 @@ describe('integer ids, exactly', () => {
     expect(ok(int64, '9007199254740993')).toBe(true);
     expect(ok(int64, '9223372036854775807')).toBe(true);
     expect(ok(int64, '9223372036854775808')).toBe(false);
+    // biome-ignore lint/correctness/noPrecisionLoss: the lost digit is what this checks.
     expect(ok(int64, 9007199254740993)).toBe(false); // a JS number that already lost a digit
     expect(ok(int64, '0')).toBe(false);
     expect(ok(int64, '-1')).toBe(false);
@@ -93,14 +104,24 @@ describe('integer ids, exactly', () => {
     expect(canonicalParam({ type: 'integer' }, -0)).toBe('0');
     expect(canonicalParam(int64, '9223372036854775807')).toBe('9223372036854775807');
     expect(canonicalParam(int64, 42)).toBe('42');
-    expect(canonicalParam({ type: 'string', format: 'uuid' }, 'F174E90A-FAFE-4643-BBBC-4A0ED4FC8415')).toBe('f174e90a-fafe-4643-bbbc-4a0ed4fc8415');
+    expect(canonicalParam({ type: 'string', format: 'uuid' }, 'F174E90A-FAFE-4643-BBBC-4A0ED4FC8415')).toBe(
+      'f174e90a-fafe-4643-bbbc-4a0ed4fc8415',
+    );
     expect(canonicalParam({ type: 'string' }, 'AbC')).toBe('AbC');
   });
 
   it('the client sends path parameters in canonical form', async () => {
-    const api = createApiClient<TestPaths, TestOptions>(testApi, { baseUrl: server.url, accessToken: 'token-abcdef', env: {} }, 'x/1');
-    await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: '0009007199254740993' } } });
-    await api.DELETE('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 'F174E90A-FAFE-4643-BBBC-4A0ED4FC8415' } } });
+    const api = createApiClient<TestPaths, TestOptions>(
+      testApi,
+      { baseUrl: server.url, accessToken: 'token-abcdef', env: {} },
+      'x/1',
+    );
+    await api.GET('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: '0009007199254740993' } },
+    });
+    await api.DELETE('/accounts/{accountId}/users/{userId}', {
+      params: { path: { accountId: 'acme', userId: 'F174E90A-FAFE-4643-BBBC-4A0ED4FC8415' } },
+    });
     expect(server.requests.slice(-2).map((request) => request.url)).toEqual([
       '/accounts/acme/users/9007199254740993',
       '/accounts/acme/users/f174e90a-fafe-4643-bbbc-4a0ed4fc8415?v=4.0',

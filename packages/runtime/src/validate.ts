@@ -11,6 +11,7 @@ import type { Redactor } from './redact.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^-?\d+$/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refuses control characters in a path segment.
 const NOT_ONE_SEGMENT = /[/\\\u0000-\u001f\u007f]/;
 
 /** Describes the rule in words, for error messages ("an integer >= 1", "a UUID of at most 36 characters"). */
@@ -73,7 +74,10 @@ export function canonicalParam(rule: ParamRule, value: string | number): string 
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
   let regexp = patterns.get(pattern);
-  if (!regexp) patterns.set(pattern, (regexp = new RegExp(pattern, 'u')));
+  if (!regexp) {
+    regexp = new RegExp(pattern, 'u');
+    patterns.set(pattern, regexp);
+  }
   return regexp;
 }
 

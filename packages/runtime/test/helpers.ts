@@ -62,12 +62,22 @@ export interface TestPaths {
   '/accounts/{accountId}/users/{userId}': {
     parameters: { query?: never; header?: never; path: { accountId: string; userId: number | string }; cookie?: never };
     get: {
-      parameters: { query?: never; header?: never; path: { accountId: string; userId: number | string }; cookie?: never };
+      parameters: {
+        query?: never;
+        header?: never;
+        path: { accountId: string; userId: number | string };
+        cookie?: never;
+      };
       requestBody?: never;
       responses: { 200: { headers: Record<string, unknown>; content: { 'application/json': { id: number } } } };
     };
     delete: {
-      parameters: { query?: { v?: '4.0' }; header?: never; path: { accountId: string; userId: string }; cookie?: never };
+      parameters: {
+        query?: { v?: '4.0' };
+        header?: never;
+        path: { accountId: string; userId: string };
+        cookie?: never;
+      };
       requestBody?: never;
       responses: { 200: { headers: Record<string, unknown>; content: { 'application/json': { ok: boolean } } } };
     };
@@ -135,7 +145,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }

@@ -25,21 +25,48 @@ export interface BatchResult {
 
 const uuid = (n: number) => `3f7a2c1e-9b4d-4e6f-8a2b-${n.toString(16).padStart(12, '0')}`;
 
-export async function benchBatch({ targets = 10_000, rate = 1000, concurrency = 32, paced = true } = {}): Promise<BatchResult> {
+export async function benchBatch({
+  targets = 10_000,
+  rate = 1000,
+  concurrency = 32,
+  paced = true,
+} = {}): Promise<BatchResult> {
   const dir = await tempDir('batch');
   const csv = path.join(dir, 'batch.csv');
-  await writeFile(csv, `provider,account,user\n${Array.from({ length: targets }, (_, n) => `cloudflare,${ACCOUNT},${uuid(n)}`).join('\n')}\n`);
+  await writeFile(
+    csv,
+    `provider,account,user\n${Array.from({ length: targets }, (_, n) => `cloudflare,${ACCOUNT},${uuid(n)}`).join('\n')}\n`,
+  );
   const server = await startRateLimitedServer(rate);
   try {
-    const args = [offboardBin, 'apply', '--batch', csv, '--concurrency', String(concurrency), '--json', ...(paced ? ['--rate', String(rate)] : [])];
+    const args = [
+      offboardBin,
+      'apply',
+      '--batch',
+      csv,
+      '--concurrency',
+      String(concurrency),
+      '--json',
+      ...(paced ? ['--rate', String(rate)] : []),
+    ];
     const sample = await timed(process.execPath, args, {
-      env: { PATH: process.env['PATH'] ?? '', CLOUDFLARE_API_TOKEN: 'bench-token-123', CLOUDFLARE_BASE_URL: server.url },
+      env: {
+        PATH: process.env.PATH ?? '',
+        CLOUDFLARE_API_TOKEN: 'bench-token-123',
+        CLOUDFLARE_BASE_URL: server.url,
+      },
       // Exit code 1 (some target failed) still leaves a report to read.
       okCodes: [0, 1],
     });
-    const stats = (await server.stats()) as { processed: number; processedTwice: number; limited: number; seconds: number };
+    const stats = (await server.stats()) as {
+      processed: number;
+      processedTwice: number;
+      limited: number;
+      seconds: number;
+    };
     const outcomes: Record<string, number> = {};
-    for (const result of (JSON.parse(sample.stdout) as { results: { outcome: string }[] }).results) outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+    for (const result of (JSON.parse(sample.stdout) as { results: { outcome: string }[] }).results)
+      outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     return {
       label: paced ? `paced with --rate ${rate}` : 'unpaced (Retry-After pauses only)',
       targets,

@@ -3,7 +3,7 @@
 // same concurrency. Rounds alternate, and the median round counts.
 import { createClient } from '@offboard/cloudflare-access';
 import createFetchClient from 'openapi-fetch';
-import { summarise, type Summary } from './measure.js';
+import { type Summary, summarise } from './measure.js';
 import { startTrivialServer } from './servers.js';
 
 const ACCOUNT = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
@@ -36,8 +36,13 @@ export async function benchClient({ concurrency = 16, seconds = 2, rounds = 5 } 
   try {
     const client = createClient({ baseUrl: server.url, apiToken: 'bench-token-123', env: {} });
     const url = `${server.url}/accounts/${ACCOUNT}/access/users/${USER}`;
-    const viaClient = () => client.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path: { account_id: ACCOUNT, user_id: USER } } });
-    const bare = createFetchClient<{ [path: string]: { get: { responses: { 200: { content: { 'application/json': unknown } } } } } }>({
+    const viaClient = () =>
+      client.GET('/accounts/{account_id}/access/users/{user_id}', {
+        params: { path: { account_id: ACCOUNT, user_id: USER } },
+      });
+    const bare = createFetchClient<{
+      [path: string]: { get: { responses: { 200: { content: { 'application/json': unknown } } } } };
+    }>({
       baseUrl: server.url,
       headers: { authorization: 'Bearer bench-token-123' },
     });
@@ -58,7 +63,12 @@ export async function benchClient({ concurrency = 16, seconds = 2, rounds = 5 } 
       bareRounds.push(await throughput(concurrency, seconds, viaOpenapiFetch));
       clientRounds.push(await throughput(concurrency, seconds, viaClient));
     }
-    return { client: summarise(clientRounds), openapiFetch: summarise(bareRounds), raw: summarise(rawRounds), concurrency };
+    return {
+      client: summarise(clientRounds),
+      openapiFetch: summarise(bareRounds),
+      raw: summarise(rawRounds),
+      concurrency,
+    };
   } finally {
     await server.stop();
   }

@@ -5,7 +5,7 @@
 import { cp, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { summarise, timed, type Sample, type Summary } from './measure.js';
+import { type Sample, type Summary, summarise, timed } from './measure.js';
 import { syntheticSpec } from './synthetic.js';
 import { bin, generatorWorkspace, repoRoot, tempDir } from './workspace.js';
 
@@ -21,9 +21,15 @@ const rawGenerator = (config: string) => timed(bin.openapiTypescript, ['--redocl
 
 export async function benchCodegen(runs: number): Promise<CodegenResult> {
   const dir = await tempDir('codegen');
-  for (const entry of ['specs', 'redocly.yaml', 'LICENSE']) await cp(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
-  const packages = (await readdir(path.join(repoRoot, 'packages'))).filter((name) => !['runtime', 'offboard'].includes(name));
-  const { raw } = await generatorWorkspace(path.join(dir, 'raw-workspace'), packages.map((name) => ({ name, file: path.join(repoRoot, 'packages', name, 'openapi.json') })));
+  for (const entry of ['specs', 'redocly.yaml', 'LICENSE'])
+    await cp(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
+  const packages = (await readdir(path.join(repoRoot, 'packages'))).filter(
+    (name) => !['runtime', 'offboard'].includes(name),
+  );
+  const { raw } = await generatorWorkspace(
+    path.join(dir, 'raw-workspace'),
+    packages.map((name) => ({ name, file: path.join(repoRoot, 'packages', name, 'openapi.json') })),
+  );
   const ours: number[] = [];
   const theirs: number[] = [];
   // Interleaved, so a noisy moment on the machine hits both sides alike.
@@ -65,8 +71,18 @@ export async function benchScale(sizes: readonly number[], withRealSpec: boolean
   if (github) {
     const dir = await tempDir('github');
     const { ours, raw } = await generatorWorkspace(dir, [{ name: 'github', file: github }]);
-    const operations = Object.values((JSON.parse(await (await import('node:fs/promises')).readFile(github, 'utf8')) as { paths: Record<string, object> }).paths).reduce(
-      (count, item) => count + Object.keys(item).filter((key) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(key)).length,
+    const operations = Object.values(
+      (
+        JSON.parse(await (await import('node:fs/promises')).readFile(github, 'utf8')) as {
+          paths: Record<string, object>;
+        }
+      ).paths,
+    ).reduce(
+      (count, item) =>
+        count +
+        Object.keys(item).filter((key) =>
+          ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(key),
+        ).length,
       0,
     );
     points.push({

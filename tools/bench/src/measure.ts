@@ -42,7 +42,10 @@ export function timed(
     child.once('exit', (code) => {
       const match = /__TIME__ ([\d.]+) (\d+)/.exec(stderr);
       const out = Buffer.concat(stdout).toString();
-      if (!(options.okCodes ?? [0]).includes(code ?? -1) || !match) return reject(new Error(`${command} ${args.join(' ')} failed (${String(code)}):\n${(out + stderr).slice(-3000)}`));
+      if (!(options.okCodes ?? [0]).includes(code ?? -1) || !match)
+        return reject(
+          new Error(`${command} ${args.join(' ')} failed (${String(code)}):\n${(out + stderr).slice(-3000)}`),
+        );
       resolve({ seconds: Number(match[1]), peakMb: Number(match[2]) / 1024, stdout: out });
     });
   });

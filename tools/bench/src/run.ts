@@ -9,7 +9,13 @@ import { benchSize } from './size.js';
 
 type Row = readonly [benchmark: string, ours: string, anchor: string, ratio: string, goal: string];
 
-export async function runBench({ quick = false, log = (line: string): unknown => process.stderr.write(`${line}\n`) }: { quick?: boolean; log?: (line: string) => unknown } = {}): Promise<string> {
+export async function runBench({
+  quick = false,
+  log = (line: string): unknown => process.stderr.write(`${line}\n`),
+}: {
+  quick?: boolean;
+  log?: (line: string) => unknown;
+} = {}): Promise<string> {
   const rows: Row[] = [];
   const started = Date.now();
 
@@ -30,7 +36,9 @@ export async function runBench({ quick = false, log = (line: string): unknown =>
   const synthetic = scale.filter((point) => !point.raw);
   for (const [index, point] of scale.entries()) {
     const previous = point.raw ? undefined : synthetic[synthetic.indexOf(point) - 1];
-    const marginal = previous ? ((point.ours.seconds - previous.ours.seconds) * 1000) / (point.operations - previous.operations) : undefined;
+    const marginal = previous
+      ? ((point.ours.seconds - previous.ours.seconds) * 1000) / (point.operations - previous.operations)
+      : undefined;
     const anchors = [
       point.raw ? `openapi-typescript ${point.raw.seconds.toFixed(2)} s, ${format.mb(point.raw.peakMb)}` : '',
       point.heyApi ? `@hey-api/openapi-ts ${point.heyApi.seconds.toFixed(2)} s, ${format.mb(point.heyApi.peakMb)}` : '',
@@ -38,7 +46,10 @@ export async function runBench({ quick = false, log = (line: string): unknown =>
     rows.push([
       `scale: ${point.label}`,
       `${point.ours.seconds.toFixed(2)} s, ${format.mb(point.ours.peakMb)} peak RSS`,
-      anchors.join('; ') || (previous ? `${previous.operations} → ${point.operations} operations: ${marginal!.toFixed(2)} ms per added operation` : 'fixed start-up cost dominates'),
+      anchors.join('; ') ||
+        (previous
+          ? `${previous.operations} → ${point.operations} operations: ${marginal!.toFixed(2)} ms per added operation`
+          : 'fixed start-up cost dominates'),
       point.raw ? format.ratio(point.ours.seconds / point.raw.seconds) : '',
       point.raw ? 'beside the anchors' : index === 0 ? '' : 'flat ms per added operation (linear)',
     ]);
@@ -81,7 +92,15 @@ export async function runBench({ quick = false, log = (line: string): unknown =>
 
   log('size…');
   for (const size of await benchSize()) {
-    rows.push([`size: ${size.label}`, size.gzipped ? `${format.kb(size.gzipped)} min+gz (${format.kb(size.minified)} min)` : '—', '', '', size.label.includes('own code') && size.label.startsWith('@offboard/') && !size.label.includes('runtime') ? '≤ 2 kB' : '']);
+    rows.push([
+      `size: ${size.label}`,
+      size.gzipped ? `${format.kb(size.gzipped)} min+gz (${format.kb(size.minified)} min)` : '—',
+      '',
+      '',
+      size.label.includes('own code') && size.label.startsWith('@offboard/') && !size.label.includes('runtime')
+        ? '≤ 2 kB'
+        : '',
+    ]);
   }
 
   const table = [

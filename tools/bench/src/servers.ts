@@ -1,6 +1,6 @@
 // Loopback servers in their own process (so the client side is measured alone on its core):
 // a trivial JSON answerer, and a fake provider limited to R requests per second.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ChildServer {
   readonly url: string;

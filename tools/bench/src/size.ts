@@ -14,14 +14,14 @@ export interface SizeRow {
 
 async function bundleSize(label: string, entry: string, external: readonly string[]): Promise<SizeRow> {
   const result = await build({
-      stdin: { contents: entry, resolveDir: path.join(repoRoot, 'tools/bench'), loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      write: false,
-      external: [...external],
-      logLevel: 'silent',
+    stdin: { contents: entry, resolveDir: path.join(repoRoot, 'tools/bench'), loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    external: [...external],
+    logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;
   return { label, minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
@@ -35,7 +35,11 @@ export async function benchSize(): Promise<SizeRow[]> {
     const entry = `export { createClient } from '@offboard/${name}';`;
     rows.push(await bundleSize(`@offboard/${name}: own code`, entry, ['@offboard/runtime', 'openapi-fetch']));
   }
-  rows.push(await bundleSize('@offboard/runtime: own code', `export { createApiClient } from '@offboard/runtime';`, ['openapi-fetch']));
+  rows.push(
+    await bundleSize('@offboard/runtime: own code', `export { createApiClient } from '@offboard/runtime';`, [
+      'openapi-fetch',
+    ]),
+  );
   rows.push(await bundleSize('openapi-fetch', `export { default } from 'openapi-fetch';`, []));
   rows.push(
     await bundleSize(
@@ -55,7 +59,11 @@ export async function benchSize(): Promise<SizeRow[]> {
       ),
     );
   } catch (error) {
-    rows.push({ label: `cloudflare (official SDK): not bundled (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, minified: 0, gzipped: 0 });
+    rows.push({
+      label: `cloudflare (official SDK): not bundled (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      minified: 0,
+      gzipped: 0,
+    });
   }
   return rows;
 }

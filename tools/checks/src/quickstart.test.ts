@@ -29,7 +29,9 @@ describe('README Quick start', () => {
 
   it('pins the same pnpm as package.json devEngines', async () => {
     const [mainLine] = await quickStart();
-    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devEngines: { packageManager: { version: string } } };
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+      devEngines: { packageManager: { version: string } };
+    };
     expect(mainLine).toContain(`pnpm@${pkg.devEngines.packageManager.version} `);
   });
 });

@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'dist/cli.js');
 const newest = (dir) =>
-  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((file) => (file.isDirectory() ? newest(path.join(dir, file.name)) : statSync(path.join(dir, file.name)).mtimeMs)));
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((file) =>
+      file.isDirectory() ? newest(path.join(dir, file.name)) : statSync(path.join(dir, file.name)).mtimeMs,
+    ),
+  );
 
 if (!existsSync(entry) || statSync(entry).mtimeMs < newest(path.join(root, 'src'))) {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');

@@ -2,7 +2,7 @@
 // `x-offboard` block, the client package generated from it. Adding a provider is a spec plus an
 // entry there; nothing in this tool names a provider.
 import path from 'node:path';
-import { bundle, loadConfig, type Config } from '@redocly/openapi-core';
+import { bundle, type Config, loadConfig } from '@redocly/openapi-core';
 
 export interface ClientSettings {
   /** Directory of the generated package, relative to the repository root. */

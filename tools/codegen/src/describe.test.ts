@@ -4,7 +4,12 @@ import { describeSpec } from './describe.js';
 const document = {
   openapi: '3.0.3',
   info: { title: 'Sample', version: '1' },
-  servers: [{ url: 'https://{host}/api', variables: { host: { default: 'eu.example.com', enum: ['eu.example.com', 'us.example.com'] } } }],
+  servers: [
+    {
+      url: 'https://{host}/api',
+      variables: { host: { default: 'eu.example.com', enum: ['eu.example.com', 'us.example.com'] } },
+    },
+  ],
   security: [{ token: [] }, { email: [], key: [] }],
   components: {
     securitySchemes: {
@@ -14,7 +19,12 @@ const document = {
       keyScheme: { type: 'apiKey', in: 'header', name: 'X-Key' },
     },
     parameters: {
-      account: { name: 'account', in: 'path', required: true, schema: { type: 'string', maxLength: 32, pattern: '^[a-f0-9]+$' } },
+      account: {
+        name: 'account',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', maxLength: 32, pattern: '^[a-f0-9]+$' },
+      },
     },
     schemas: { Id: { type: 'integer', minimum: 0, exclusiveMinimum: true } },
   },
@@ -46,10 +56,15 @@ describe('describeSpec', () => {
   const spec = describeSpec(document);
 
   it('reads servers, security alternatives and the schemes without their prose', () => {
-    expect(spec.servers).toEqual([{ url: 'https://{host}/api', variables: { host: { default: 'eu.example.com', enum: ['eu.example.com', 'us.example.com'] } } }]);
+    expect(spec.servers).toEqual([
+      {
+        url: 'https://{host}/api',
+        variables: { host: { default: 'eu.example.com', enum: ['eu.example.com', 'us.example.com'] } },
+      },
+    ]);
     expect(spec.security).toEqual([['token'], ['email', 'key']]);
-    expect(spec.securitySchemes['token']).toEqual({ type: 'http', scheme: 'bearer' });
-    expect(spec.securitySchemes['key']).toEqual({ type: 'apiKey', in: 'header', name: 'X-Key' });
+    expect(spec.securitySchemes.token).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(spec.securitySchemes.key).toEqual({ type: 'apiKey', in: 'header', name: 'X-Key' });
   });
 
   it('orders operations by path and method, with path-item parameters merged in', () => {

@@ -7,13 +7,12 @@
 // Output is byte-identical on rerun; --check writes nothing and fails on any difference.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleApi, type ApiEntry, type Workspace } from './apis.js';
+import { type ApiEntry, bundleApi, type Workspace } from './apis.js';
 import { describeSpec, onlyValue, resolveLocal, type SpecDescription } from './describe.js';
 import { renderApiModule, renderReadme } from './render.js';
 import { scaffoldFiles } from './scaffold.js';
 import { serializeSpec } from './serialize.js';
 import { TypesWorker } from './types.js';
-
 
 export const GENERATED_DIR = 'src/generated';
 
@@ -29,8 +28,8 @@ export function generatedHeader(api: ApiEntry, comment: '//' | '<!--'): string {
 export const INT64_PATH_MARK = 'x-offboard-int64-path';
 
 function isInt64(schema: Record<string, unknown> | undefined): boolean {
-  const type = schema?.['type'];
-  return (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) && schema?.['format'] === 'int64';
+  const type = schema?.type;
+  return (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) && schema?.format === 'int64';
 }
 
 /**
@@ -45,21 +44,21 @@ export function typesDocument(document: Record<string, unknown>): Record<string,
     if (!Array.isArray(parameters)) return;
     for (const raw of parameters) {
       const parameter = resolveLocal(copy, raw);
-      if (parameter?.['in'] === 'query' && parameter['required'] === true && onlyValue(copy, parameter['schema']) !== undefined) {
-        parameter['required'] = false;
+      if (parameter?.in === 'query' && parameter.required === true && onlyValue(copy, parameter.schema) !== undefined) {
+        parameter.required = false;
       }
-      if (parameter?.['in'] === 'path') {
-        const schema = resolveLocal(copy, parameter['schema']);
+      if (parameter?.in === 'path') {
+        const schema = resolveLocal(copy, parameter.schema);
         // A copy, not the shared schema: a $ref'd schema may also describe a response body.
-        if (schema && isInt64(schema)) parameter['schema'] = { ...schema, [INT64_PATH_MARK]: true };
+        if (schema && isInt64(schema)) parameter.schema = { ...schema, [INT64_PATH_MARK]: true };
       }
     }
   };
-  const paths = (copy['paths'] ?? {}) as Record<string, Record<string, unknown>>;
+  const paths = (copy.paths ?? {}) as Record<string, Record<string, unknown>>;
   for (const item of Object.values(paths)) {
-    visit(item['parameters']);
+    visit(item.parameters);
     for (const operation of Object.values(item)) {
-      if (operation && typeof operation === 'object') visit((operation as Record<string, unknown>)['parameters']);
+      if (operation && typeof operation === 'object') visit((operation as Record<string, unknown>).parameters);
     }
   }
   return copy;
@@ -76,16 +75,27 @@ export interface GeneratedFile {
   readonly scaffold?: boolean;
 }
 
-export async function renderApi(workspace: Workspace, api: ApiEntry, worker: TypesWorker): Promise<{ files: GeneratedFile[]; spec: SpecDescription }> {
+export async function renderApi(
+  workspace: Workspace,
+  api: ApiEntry,
+  worker: TypesWorker,
+): Promise<{ files: GeneratedFile[]; spec: SpecDescription }> {
   const { document } = await bundleApi(workspace, api);
   const spec = describeSpec(document);
   const dir = path.join(workspace.rootDir, api.client.output);
   const files: GeneratedFile[] = [
     { path: path.join(dir, 'openapi.json'), content: serializeSpec(document) },
     { path: path.join(dir, GENERATED_DIR, 'schema.gen.ts'), content: await renderTypes(worker, api, document) },
-    { path: path.join(dir, GENERATED_DIR, 'api.gen.ts'), content: generatedHeader(api, '//') + renderApiModule(api, spec) },
+    {
+      path: path.join(dir, GENERATED_DIR, 'api.gen.ts'),
+      content: generatedHeader(api, '//') + renderApiModule(api, spec),
+    },
     { path: path.join(dir, 'README.md'), content: generatedHeader(api, '<!--') + renderReadme(api, spec) },
-    ...scaffoldFiles(api, spec, await readFile(path.join(workspace.rootDir, 'LICENSE'), 'utf8')).map((file) => ({ ...file, path: path.join(dir, file.path), scaffold: true })),
+    ...scaffoldFiles(api, spec, await readFile(path.join(workspace.rootDir, 'LICENSE'), 'utf8')).map((file) => ({
+      ...file,
+      path: path.join(dir, file.path),
+      scaffold: true,
+    })),
   ];
   return { files, spec };
 }
@@ -110,7 +120,7 @@ export async function generateApis(
   }: { check: boolean; log?: (line: string) => void; worker?: TypesWorker },
 ): Promise<GenerateResult> {
   const worker = given ?? new TypesWorker();
-  let rendered;
+  let rendered: Awaited<ReturnType<typeof renderApi>>[];
   try {
     rendered = await Promise.all(apis.map((api) => renderApi(workspace, api, worker)));
   } finally {
@@ -142,7 +152,11 @@ export async function generateApis(
   const relative = (file: string) => path.relative(workspace.rootDir, file);
   if (check) {
     for (const file of stale) log(`stale: ${relative(file)}`);
-    log(stale.length === 0 ? `generate --check: ${apis.length} packages up to date` : 'generate --check: run `pnpm generate` and commit the result');
+    log(
+      stale.length === 0
+        ? `generate --check: ${apis.length} packages up to date`
+        : 'generate --check: run `pnpm generate` and commit the result',
+    );
   } else {
     for (const file of written) log(`wrote ${relative(file)}`);
     for (const file of stale) log(`leftover (delete it): ${relative(file)}`);

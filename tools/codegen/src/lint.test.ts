@@ -35,7 +35,10 @@ describe('lint:specs', () => {
     ]);
     for (const api of workspace.apis) {
       const report = await lintApi(workspace, api);
-      expect({ api: api.name, problems: report.problems.map((problem) => problem.message) }).toEqual({ api: api.name, problems: [] });
+      expect({ api: api.name, problems: report.problems.map((problem) => problem.message) }).toEqual({
+        api: api.name,
+        problems: [],
+      });
     }
   });
 
@@ -48,9 +51,13 @@ describe('lint:specs', () => {
       '    - 0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b',
       '    - 0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4bx',
     );
-    const result = await run(tsx, [cli, 'lint', '--config', path.join(copy.dir, 'redocly.yaml'), 'cloudflare-access']).catch(
-      (error: { code: number; stdout: string }) => error,
-    );
+    const result = await run(tsx, [
+      cli,
+      'lint',
+      '--config',
+      path.join(copy.dir, 'redocly.yaml'),
+      'cloudflare-access',
+    ]).catch((error: { code: number; stdout: string }) => error);
     expect(result).toMatchObject({ code: 1 });
     expect((result as { stdout: string }).stdout).toMatch(/cloudflare-access: [1-9]\d* errors/);
   });
@@ -58,7 +65,11 @@ describe('lint:specs', () => {
   it('catches the vendor defect its decorator fixes (the ambiguous Gcore 403 oneOf)', async () => {
     const copy = await copyWorkspace();
     cleanup = copy.remove;
-    await replaceIn(path.join(copy.dir, 'redocly.yaml'), 'gcore-iam-reseller/delete-user-forbidden-message: on', 'gcore-iam-reseller/delete-user-forbidden-message: off');
+    await replaceIn(
+      path.join(copy.dir, 'redocly.yaml'),
+      'gcore-iam-reseller/delete-user-forbidden-message: on',
+      'gcore-iam-reseller/delete-user-forbidden-message: off',
+    );
     const workspace = await loadWorkspace(path.join(copy.dir, 'redocly.yaml'));
     const api = workspace.apis.find((candidate) => candidate.name === 'gcore-iam-reseller')!;
     const report = await lintApi(workspace, api);

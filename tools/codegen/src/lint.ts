@@ -3,7 +3,7 @@
 // our named fixes apply, which is the wrong artefact.
 import path from 'node:path';
 import { formatProblems, getTotals, lintFromString, type NormalizedProblem } from '@redocly/openapi-core';
-import { bundleApi, type ApiEntry, type Workspace } from './apis.js';
+import { type ApiEntry, bundleApi, type Workspace } from './apis.js';
 import { serializeSpec } from './serialize.js';
 
 export interface LintReport {

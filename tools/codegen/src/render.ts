@@ -3,13 +3,18 @@ import type { ApiEntry } from './apis.js';
 import type { OperationDescription, ParamRule, SpecDescription } from './describe.js';
 
 function credentialType(scheme: Record<string, unknown> | undefined): string {
-  return scheme?.['type'] === 'apiKey' ? 'string' : 'CredentialValue';
+  return scheme?.type === 'apiKey' ? 'string' : 'CredentialValue';
 }
 
-function credentialDoc(schemeName: string, scheme: Record<string, unknown> | undefined, env: string | undefined, prefix?: string): string {
+function credentialDoc(
+  schemeName: string,
+  scheme: Record<string, unknown> | undefined,
+  env: string | undefined,
+  prefix?: string,
+): string {
   let how = 'sent as `Authorization: Bearer <value>`; a string or an async token provider';
-  if (scheme?.['type'] === 'apiKey') {
-    const header = String(scheme['name']);
+  if (scheme?.type === 'apiKey') {
+    const header = String(scheme.name);
     how = `sent as \`${header}: ${prefix && header.toLowerCase() === 'authorization' ? `${prefix} ` : ''}<value>\``;
   }
   return `Security scheme \`${schemeName}\`, ${how}.${env ? ` Default: \`process.env.${env}\`.` : ''}`;
@@ -42,7 +47,7 @@ export function renderApiModule(api: ApiEntry, spec: SpecDescription): string {
     '/** Credentials; each falls back to its environment variable. */',
     `export interface Credentials {${credentials.length ? `\n${credentials.join('\n')}\n` : ''}}`,
     '',
-    'export type OperationId = (typeof api.operations)[number][\'operationId\'];',
+    "export type OperationId = (typeof api.operations)[number]['operationId'];",
     '',
   ].join('\n');
 }
@@ -69,7 +74,9 @@ function sampleValue(rule: ParamRule): string {
 
 function usageExample(api: ApiEntry, operation: OperationDescription | undefined): string {
   const lines = [`import { createClient, NotFoundError } from '${api.client.package}';`, ''];
-  const envs = Object.values(api.client.credentials ?? {}).map((source) => source.env).filter(Boolean);
+  const envs = Object.values(api.client.credentials ?? {})
+    .map((source) => source.env)
+    .filter(Boolean);
   lines.push(`const client = createClient(); // credentials from ${envs.length ? envs.join(' / ') : 'options'}`);
   if (operation) {
     const params = Object.entries(operation.pathParams).map(([name, rule]) => `${name}: ${sampleValue(rule)}`);
@@ -91,13 +98,17 @@ function usageExample(api: ApiEntry, operation: OperationDescription | undefined
 export function renderReadme(api: ApiEntry, spec: SpecDescription): string {
   const example = spec.operations.find((operation) => operation.method === 'get') ?? spec.operations[0];
   const credentialRows = Object.entries(api.client.credentials ?? {}).map(
-    ([schemeName, source]) => `| \`${source.option}\` | ${source.env ? `\`${source.env}\`` : '—'} | \`${schemeName}\` (${String(spec.securitySchemes[schemeName]?.['type'] ?? '')}) |`,
+    ([schemeName, source]) =>
+      `| \`${source.option}\` | ${source.env ? `\`${source.env}\`` : '—'} | \`${schemeName}\` (${String(spec.securitySchemes[schemeName]?.type ?? '')}) |`,
   );
   const operationRows = spec.operations.map((operation) => {
     const params = Object.entries(operation.pathParams)
       .map(([name, rule]) => `\`${name}\`: ${describeParam(rule)}`)
       .join('<br>');
-    const notes = [operation.deprecated ? 'deprecated' : '', operation.servers ? `server ${operation.servers[0]?.url}` : '']
+    const notes = [
+      operation.deprecated ? 'deprecated' : '',
+      operation.servers ? `server ${operation.servers[0]?.url}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     return `| \`${operation.method.toUpperCase()}\` | \`${operation.path}\` | \`${operation.operationId}\` | ${params || '—'} | ${notes || ''} |`;

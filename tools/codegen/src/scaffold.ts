@@ -21,7 +21,11 @@ const RUNTIME_ERRORS = [
   'ValidationError',
 ];
 
-export function scaffoldFiles(api: ApiEntry, spec: SpecDescription, license: string): { path: string; content: string }[] {
+export function scaffoldFiles(
+  api: ApiEntry,
+  spec: SpecDescription,
+  license: string,
+): { path: string; content: string }[] {
   const packageJson = {
     name: api.client.package,
     version: '0.1.0',
@@ -67,7 +71,10 @@ ${RUNTIME_ERRORS.map((name) => `  ${name},`).join('\n')}
 `;
   return [
     { path: 'package.json', content: `${JSON.stringify(packageJson, null, 2)}\n` },
-    { path: 'tsconfig.json', content: `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src'] }, null, 2)}\n` },
+    {
+      path: 'tsconfig.json',
+      content: `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src'] }, null, 2)}\n`,
+    },
     {
       path: 'tsconfig.build.json',
       content: `${JSON.stringify(

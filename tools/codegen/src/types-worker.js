@@ -6,7 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import openapiTS, { astToString, NUMBER, STRING, tsUnion } from 'openapi-typescript';
 
 // generate.ts marks int64 path parameters (INT64_PATH_MARK there): `number | string`.
-const transform = (schema) => (schema && schema['x-offboard-int64-path'] === true ? tsUnion([NUMBER, STRING]) : undefined);
+const transform = (schema) =>
+  schema && schema['x-offboard-int64-path'] === true ? tsUnion([NUMBER, STRING]) : undefined;
 
 parentPort?.on('message', async ({ id, document }) => {
   try {

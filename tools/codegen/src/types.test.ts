@@ -21,7 +21,15 @@ describe('int64 path parameters', () => {
             responses: {
               '200': {
                 description: 'ok',
-                content: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { $ref: '#/components/schemas/Id' } } } } },
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      required: ['id'],
+                      properties: { id: { $ref: '#/components/schemas/Id' } },
+                    },
+                  },
+                },
               },
             },
           },

@@ -38,4 +38,3 @@ export class TypesWorker {
     return this.#worker.terminate();
   }
 }
-

@@ -1,19 +1,20 @@
 // The one harness every provider goes through: a provider file gives valid inputs for each
 // operation and its ways of taking credentials; everything else (which statuses to ask for, which
 // error class and body to expect, the coverage check) comes from the spec.
+
+import type {} from '@offboard/mock/global-setup';
 import {
   APIError,
   AuthenticationError,
   BadRequestError,
+  type BaseClientOptions,
   ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   UnexpectedStatusError,
-  type BaseClientOptions,
 } from '@offboard/runtime';
-import type {} from '@offboard/mock/global-setup';
 import { expect, inject } from 'vitest';
 import { recordingFetch } from './recording-fetch.js';
 import { describeCase, pathPattern, type ResponseCase } from './spec.js';
@@ -45,7 +46,11 @@ export interface ProviderDefinition<Client, OperationId extends string> {
   /** Ways to give the client a credential; the first is the one the response tests use. */
   readonly credentials: readonly [CredentialCase<Client>, ...CredentialCase<Client>[]];
   /** A client given no credential at all must refuse, naming `parameter` and each of `names`. */
-  readonly withoutCredentials: { readonly connect: Connect<Client>; readonly parameter: string; readonly names: readonly string[] };
+  readonly withoutCredentials: {
+    readonly connect: Connect<Client>;
+    readonly parameter: string;
+    readonly names: readonly string[];
+  };
   /** The provider's own message in one of its error bodies. */
   readonly errorMessage: (body: unknown) => string | undefined;
   /** Every operation, called through the generated client with valid inputs (plus `init`). */
@@ -57,14 +62,21 @@ export interface Provider {
   readonly name: string;
   readonly operationIds: readonly string[];
   readonly credentials: readonly Pick<CredentialCase<unknown>, 'via' | 'sends'>[];
-  readonly withoutCredentials: { readonly connect: Connect<unknown>; readonly parameter: string; readonly names: readonly string[] };
+  readonly withoutCredentials: {
+    readonly connect: Connect<unknown>;
+    readonly parameter: string;
+    readonly names: readonly string[];
+  };
   readonly errorMessage: (body: unknown) => string | undefined;
   /** Calls an operation with its valid inputs, on a client given `credentials[credential]`. */
   call(operationId: string, base: BaseClientOptions, init: CallInit, credential?: number): Promise<Success>;
 }
 
-export function defineProvider<Client, OperationId extends string>(definition: ProviderDefinition<Client, OperationId>): Provider {
-  const operations: Readonly<Record<string, (client: Client, init: CallInit) => Promise<Success>>> = definition.operations;
+export function defineProvider<Client, OperationId extends string>(
+  definition: ProviderDefinition<Client, OperationId>,
+): Provider {
+  const operations: Readonly<Record<string, (client: Client, init: CallInit) => Promise<Success>>> =
+    definition.operations;
   return {
     name: definition.name,
     operationIds: Object.keys(operations),
@@ -73,7 +85,10 @@ export function defineProvider<Client, OperationId extends string>(definition: P
     errorMessage: definition.errorMessage,
     async call(operationId, base, init, credential = 0) {
       const operation = operations[operationId];
-      if (!operation) throw new Error(`no valid inputs for ${operationId}: add them to tools/contract/src/providers/${definition.name}.ts`);
+      if (!operation)
+        throw new Error(
+          `no valid inputs for ${operationId}: add them to tools/contract/src/providers/${definition.name}.ts`,
+        );
       const variant = definition.credentials[credential];
       if (!variant) throw new Error(`${definition.name} has no credential case ${credential}`);
       return operation(variant.connect(base), init);
@@ -112,7 +127,9 @@ export function expectedErrorClass(status: number): ErrorClass {
 
 /** The `Prefer` header that makes Prism answer with this status (and named example). */
 export function preferFor(response: Pick<ResponseCase, 'status' | 'example'>): string {
-  return [`code=${response.status}`, ...(response.example === undefined ? [] : [`example=${response.example}`])].join(', ');
+  return [`code=${response.status}`, ...(response.example === undefined ? [] : [`example=${response.example}`])].join(
+    ', ',
+  );
 }
 
 const covered = new Set<string>();
@@ -126,7 +143,11 @@ const keyOf = (response: ResponseCase) => `${response.provider} ${describeCase(r
 export async function checkResponse(provider: Provider, response: ResponseCase, baseUrl: string): Promise<void> {
   const recorder = recordingFetch();
   const outcome = await provider
-    .call(response.operation.operationId, { baseUrl, fetch: recorder.fetch, env: {}, maxRetries: 0 }, { headers: { Prefer: preferFor(response) } })
+    .call(
+      response.operation.operationId,
+      { baseUrl, fetch: recorder.fetch, env: {}, maxRetries: 0 },
+      { headers: { Prefer: preferFor(response) } },
+    )
     .then(
       (success) => ({ success }),
       (error: unknown) => ({ error }),
@@ -135,8 +156,18 @@ export async function checkResponse(provider: Provider, response: ResponseCase, 
   // Exactly one request, to this operation, answered as asked, and nothing Prism objects to
   // (a request or an answer that breaks the spec comes back flagged in `sl-violations`).
   expect(
-    recorder.exchanges.map((exchange) => ({ request: `${exchange.method} ${exchange.url.pathname}`, status: exchange.status, violations: exchange.violations })),
-  ).toEqual([{ request: expect.stringMatching(pathPattern(response.operation.method, response.operation.path)), status: response.status, violations: [] }]);
+    recorder.exchanges.map((exchange) => ({
+      request: `${exchange.method} ${exchange.url.pathname}`,
+      status: exchange.status,
+      violations: exchange.violations,
+    })),
+  ).toEqual([
+    {
+      request: expect.stringMatching(pathPattern(response.operation.method, response.operation.path)),
+      status: response.status,
+      violations: [],
+    },
+  ]);
   const exchange = recorder.exchanges[0]!;
 
   for (const header of response.headers) {
@@ -151,7 +182,10 @@ export async function checkResponse(provider: Provider, response: ResponseCase, 
     expect(outcome.success.response.status).toBe(response.status);
     expect(outcome.success.data).toEqual(response.body);
   } else {
-    if (!('error' in outcome)) throw new Error(`${describeCase(response)}: the call succeeded, expected ${expectedErrorClass(response.status).name}`);
+    if (!('error' in outcome))
+      throw new Error(
+        `${describeCase(response)}: the call succeeded, expected ${expectedErrorClass(response.status).name}`,
+      );
     const { error } = outcome;
     expect(error).toBeInstanceOf(APIError);
     if (!(error instanceof APIError)) return;
@@ -179,7 +213,10 @@ export function coverage(responses: readonly ResponseCase[]): CoverageRow[] {
   return responses.map((response) => ({
     provider: response.provider,
     operation: response.operation.operationId,
-    status: response.documented === String(response.status) ? response.documented : `${response.documented} (as ${response.status})`,
+    status:
+      response.documented === String(response.status)
+        ? response.documented
+        : `${response.documented} (as ${response.status})`,
     example: response.example ?? '',
     covered: covered.has(keyOf(response)) ? 'yes' : 'NO',
   }));

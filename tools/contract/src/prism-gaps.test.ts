@@ -25,8 +25,8 @@ import { APIError, NotFoundError, PermissionDeniedError } from '@offboard/runtim
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockUrl } from './harness.js';
 import { providers } from './providers/index.js';
-import { startFake, type Fake, type FakeRoute } from './stateful-fake.js';
 import { loadSpec } from './spec.js';
+import { type Fake, type FakeRoute, startFake } from './stateful-fake.js';
 
 const base = { env: {}, maxRetries: 0 } as const;
 const cfAccount = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
@@ -52,7 +52,10 @@ async function failure(call: Promise<unknown>): Promise<APIError> {
 
 /** The documented example body of a response. */
 function documentedBody(spec: string, operationId: string, status: number, example?: string): unknown {
-  const found = loadSpec(spec).responses.find((response) => response.operation.operationId === operationId && response.status === status && response.example === example);
+  const found = loadSpec(spec).responses.find(
+    (response) =>
+      response.operation.operationId === operationId && response.status === status && response.example === example,
+  );
   if (!found) throw new Error(`${spec} documents no ${operationId} ${status} ${example ?? ''}`);
   return found.body;
 }
@@ -60,23 +63,34 @@ function documentedBody(spec: string, operationId: string, status: number, examp
 describe('Prism, as it is', () => {
   it('is stateless: the same user is deleted twice', async () => {
     const client = cloudflareClient({ ...base, baseUrl: mockUrl('cloudflare-access'), apiToken: 'cf-token-1' });
-    const remove = () => client.DELETE('/accounts/{account_id}/access/users/{user_id}', { params: { path: { account_id: cfAccount, user_id: cfUser } } });
+    const remove = () =>
+      client.DELETE('/accounts/{account_id}/access/users/{user_id}', {
+        params: { path: { account_id: cfAccount, user_id: cfUser } },
+      });
     expect((await remove()).response.status).toBe(202);
     expect((await remove()).response.status).toBe(202);
   });
 
   it('cannot be asked for a range key: Prefer code=4XX is refused with 422', async () => {
-    const response = await fetch(`${mockUrl('cloudflare-access')}/accounts/${cfAccount}/access/users/${cfUser}`, { headers: { authorization: 'Bearer t', prefer: 'code=4XX' } });
+    const response = await fetch(`${mockUrl('cloudflare-access')}/accounts/${cfAccount}/access/users/${cfUser}`, {
+      headers: { authorization: 'Bearer t', prefer: 'code=4XX' },
+    });
     expect(response.status).toBe(422);
   });
 
   it('may answer an unknown example name with a 200 instead of the status asked for', async () => {
-    const response = await fetch(`${mockUrl('gcore-iam')}/iam/clients/200002/client-users/1001`, { method: 'DELETE', headers: { authorization: 'APIKey k', prefer: 'code=403, example=no-such-example' } });
+    const response = await fetch(`${mockUrl('gcore-iam')}/iam/clients/200002/client-users/1001`, {
+      method: 'DELETE',
+      headers: { authorization: 'APIKey k', prefer: 'code=403, example=no-such-example' },
+    });
     expect(response.status).not.toBe(403);
   });
 
   it('answers an empty-body 204 with Accept: application/json', async () => {
-    const response = await fetch(`${mockUrl('gcore-iam')}/iam/v2/clients/200001/tokens/42`, { method: 'DELETE', headers: { authorization: 'APIKey k', accept: 'application/json' } });
+    const response = await fetch(`${mockUrl('gcore-iam')}/iam/v2/clients/200001/tokens/42`, {
+      method: 'DELETE',
+      headers: { authorization: 'APIKey k', accept: 'application/json' },
+    });
     expect({ status: response.status, body: await response.text() }).toEqual({ status: 204, body: '' });
   });
 
@@ -84,7 +98,10 @@ describe('Prism, as it is', () => {
     const uses = (node: unknown, at: string): string[] =>
       typeof node !== 'object' || node === null
         ? []
-        : Object.entries(node).flatMap(([key, value]) => [...(key === 'oneOf' || key === 'anyOf' ? [`${at}/${key}`] : []), ...uses(value, `${at}/${key}`)]);
+        : Object.entries(node).flatMap(([key, value]) => [
+            ...(key === 'oneOf' || key === 'anyOf' ? [`${at}/${key}`] : []),
+            ...uses(value, `${at}/${key}`),
+          ]);
     expect(providers.flatMap((provider) => uses(loadSpec(provider.name).document, provider.name))).toEqual([]);
   });
 });
@@ -103,14 +120,18 @@ describe('stateful fake', () => {
       [42, { account: 200001, issuedBy: 1001 }],
       [43, { account: 200001, issuedBy: 1001 }],
     ]);
-    const hasTokens = (user: number, account?: number) => [...tokens.values()].some((token) => token.issuedBy === user && (account === undefined || token.account === account));
+    const hasTokens = (user: number, account?: number) =>
+      [...tokens.values()].some(
+        (token) => token.issuedBy === user && (account === undefined || token.account === account),
+      );
     const routes: FakeRoute[] = [
       {
         operationId: 'iamDeleteUser',
         answer({ userId }) {
           const accounts = users.get(Number(userId));
           if (!accounts) return { status: 404 };
-          if ([...accounts].some((account) => !administered.has(account))) return { status: 403, example: 'no-permission' };
+          if ([...accounts].some((account) => !administered.has(account)))
+            return { status: 403, example: 'no-permission' };
           if (accounts.size > 1) return { status: 403, example: 'multiple-accounts' };
           if (hasTokens(Number(userId))) return { status: 403, example: 'active-tokens' };
           users.delete(Number(userId));
@@ -130,7 +151,10 @@ describe('stateful fake', () => {
           return { status: 200 };
         },
       },
-      { operationId: 'iamGetClientUserRole', answer: ({ clientId, userId }) => ({ status: users.get(Number(userId))?.has(Number(clientId)) ? 200 : 404 }) },
+      {
+        operationId: 'iamGetClientUserRole',
+        answer: ({ clientId, userId }) => ({ status: users.get(Number(userId))?.has(Number(clientId)) ? 200 : 404 }),
+      },
       {
         operationId: 'iamDeleteApiTokenV2',
         answer({ clientId, tokenId }) {
@@ -146,8 +170,10 @@ describe('stateful fake', () => {
     const iam = gcoreClient({ ...base, baseUrl: fake.url, apiKey: 'gcore-key-1' });
     const reseller = resellerClient({ ...base, baseUrl: fake.url, apiKey: 'gcore-key-1' });
     const deleteUser = (userId: number) => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } });
-    const revoke = (clientId: number, userId: number) => iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } });
-    const deleteToken = (tokenId: number) => iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: 200001, tokenId } } });
+    const revoke = (clientId: number, userId: number) =>
+      iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } });
+    const deleteToken = (tokenId: number) =>
+      iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: 200001, tokenId } } });
 
     const multipleAccounts = await failure(deleteUser(1001));
     const activeTokens = await failure(revoke(200001, 1001));
@@ -167,13 +193,23 @@ describe('stateful fake', () => {
     // The tokens go first: 204 with no body, and a second delete finds nothing.
     for (const tokenId of [42, 43]) {
       const { data, response } = await deleteToken(tokenId);
-      expect({ status: response.status, data, body: await response.text() }).toEqual({ status: 204, data: undefined, body: '' });
+      expect({ status: response.status, data, body: await response.text() }).toEqual({
+        status: 204,
+        data: undefined,
+        body: '',
+      });
     }
     expect(await failure(deleteToken(42))).toMatchObject({ constructor: NotFoundError, status: 404, body: undefined });
 
     // Then one account at a time; a user removed from an account is not found there any more.
     expect((await revoke(200001, 1001)).response.status).toBe(200);
-    expect(await failure(iam.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: 200001, userId: 1001 } } }))).toBeInstanceOf(NotFoundError);
+    expect(
+      await failure(
+        iam.GET('/iam/clients/{clientId}/client-users/{userId}', {
+          params: { path: { clientId: 200001, userId: 1001 } },
+        }),
+      ),
+    ).toBeInstanceOf(NotFoundError);
     // With one account left and no tokens, the user can be deleted, once.
     expect((await deleteUser(1001)).response.status).toBe(200);
     expect(await failure(deleteUser(1001))).toMatchObject({ constructor: NotFoundError, status: 404 });
@@ -189,16 +225,24 @@ describe('stateful fake', () => {
       ['cloudflare-access'],
       [
         { operationId: 'getAccessUser', answer: ({ user_id }) => (present.has(user_id!) ? { status: 200 } : notFound) },
-        { operationId: 'deleteAccessUser', answer: ({ user_id }) => (present.delete(user_id!) ? { status: 202 } : notFound) },
+        {
+          operationId: 'deleteAccessUser',
+          answer: ({ user_id }) => (present.delete(user_id!) ? { status: 202 } : notFound),
+        },
       ],
     );
     const client = cloudflareClient({ ...base, baseUrl: fake.url, apiToken: 'cf-token-1' });
     const params = { path: { account_id: cfAccount, user_id: cfUser } };
     const envelope = documentedBody('cloudflare-access', 'getAccessUser', 404, 'noRoute');
 
-    expect((await client.GET('/accounts/{account_id}/access/users/{user_id}', { params })).data.result?.id).toBe(cfUser);
+    expect((await client.GET('/accounts/{account_id}/access/users/{user_id}', { params })).data.result?.id).toBe(
+      cfUser,
+    );
     expect((await client.DELETE('/accounts/{account_id}/access/users/{user_id}', { params })).data.success).toBe(true);
-    for (const call of [client.GET('/accounts/{account_id}/access/users/{user_id}', { params }), client.DELETE('/accounts/{account_id}/access/users/{user_id}', { params })]) {
+    for (const call of [
+      client.GET('/accounts/{account_id}/access/users/{user_id}', { params }),
+      client.DELETE('/accounts/{account_id}/access/users/{user_id}', { params }),
+    ]) {
       const error = await failure(call);
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error.body).toEqual(envelope);
@@ -208,11 +252,24 @@ describe('stateful fake', () => {
 
   it('nscale: a deleted user cannot be deleted again', async () => {
     const present = new Set(['cef8afbf-976c-4b28-ab01-216c3aed0b7a']);
-    fake = await startFake(['nscale-identity'], [{ operationId: 'deleteOrganizationUser', answer: ({ userID }) => ({ status: present.delete(userID!) ? 200 : 404 }) }]);
+    fake = await startFake(
+      ['nscale-identity'],
+      [
+        {
+          operationId: 'deleteOrganizationUser',
+          answer: ({ userID }) => ({ status: present.delete(userID!) ? 200 : 404 }),
+        },
+      ],
+    );
     const client = nscaleClient({ ...base, baseUrl: fake.url, accessToken: 'nscale-token-1' });
     const remove = () =>
       client.DELETE('/api/v1/organizations/{organizationID}/users/{userID}', {
-        params: { path: { organizationID: '79f64482-1271-44b8-a1d4-d83e418eddf2', userID: 'cef8afbf-976c-4b28-ab01-216c3aed0b7a' } },
+        params: {
+          path: {
+            organizationID: '79f64482-1271-44b8-a1d4-d83e418eddf2',
+            userID: 'cef8afbf-976c-4b28-ab01-216c3aed0b7a',
+          },
+        },
       });
     expect((await remove()).response.status).toBe(200);
     const error = await failure(remove());

@@ -38,7 +38,10 @@ export async function violationsOf(response: Response): Promise<Violation[]> {
   if (!response.headers.get('content-type')?.includes('application/problem+json')) return fromHeader;
   const problem = (await response.clone().json()) as { status: number; title: string; validation?: Violation[] };
   // Without a list (e.g. the 401 Prism makes up when the spec documents none), the problem itself.
-  return [...fromHeader, ...(problem.validation ?? [{ location: ['request'], code: problem.status, message: problem.title }])];
+  return [
+    ...fromHeader,
+    ...(problem.validation ?? [{ location: ['request'], code: problem.status, message: problem.title }]),
+  ];
 }
 
 export interface RecordingFetch {

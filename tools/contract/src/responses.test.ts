@@ -24,7 +24,9 @@ describe('coverage', () => {
 
   it('has valid inputs for exactly the operations of each spec', () => {
     for (const { provider, spec } of specs) {
-      expect([...provider.operationIds].sort(), provider.name).toEqual(spec.operations.map((operation) => operation.operationId).sort());
+      expect([...provider.operationIds].sort(), provider.name).toEqual(
+        spec.operations.map((operation) => operation.operationId).sort(),
+      );
     }
   });
 

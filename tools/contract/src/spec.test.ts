@@ -29,12 +29,20 @@ describe('specFrom', () => {
     const spec = specFrom('demo', {
       ...document({
         '204': { description: 'gone', headers: { 'x-revision': { $ref: '#/components/headers/Revision' } } },
-        '403': { description: 'no', content: { 'application/json': { examples: { tokens: message('tokens'), accounts: message('accounts') } } } },
+        '403': {
+          description: 'no',
+          content: { 'application/json': { examples: { tokens: message('tokens'), accounts: message('accounts') } } },
+        },
         '404': { description: 'missing', content: { 'application/json': { example: { message: 'missing' } } } },
-        '4XX': { description: 'other', content: { 'application/json': { examples: { gone: { $ref: '#/components/examples/Gone' } } } } },
+        '4XX': {
+          description: 'other',
+          content: { 'application/json': { examples: { gone: { $ref: '#/components/examples/Gone' } } } },
+        },
       }),
     });
-    expect(spec.operations).toEqual([{ operationId: 'deleteUser', method: 'DELETE', path: '/users/{id}', security: [], constantQuery: { v: '4.0' } }]);
+    expect(spec.operations).toEqual([
+      { operationId: 'deleteUser', method: 'DELETE', path: '/users/{id}', security: [], constantQuery: { v: '4.0' } },
+    ]);
     expect(spec.responses.map((response) => [describeCase(response), response.body, response.headers])).toEqual([
       ['deleteUser 204', undefined, [{ name: 'x-revision', required: true, example: '7' }]],
       ['deleteUser 403 example=tokens', { message: 'tokens' }, []],
@@ -48,8 +56,15 @@ describe('specFrom', () => {
   it('fails on what it cannot check: a range without samples, a body without an example, a non-JSON body', () => {
     expect(() => specFrom('demo', document({ '5XX': { description: 'x' } }))).toThrow(/RANGE_SAMPLES/);
     expect(() => specFrom('demo', document({ default: { description: 'x' } }))).toThrow(/RANGE_SAMPLES/);
-    expect(() => specFrom('demo', document({ '200': { description: 'x', content: { 'application/json': { schema: { type: 'object' } } } } }))).toThrow(/no example/);
-    expect(() => specFrom('demo', document({ '200': { description: 'x', content: { 'text/plain': { example: 'x' } } } }))).toThrow(/application\/json/);
+    expect(() =>
+      specFrom(
+        'demo',
+        document({ '200': { description: 'x', content: { 'application/json': { schema: { type: 'object' } } } } }),
+      ),
+    ).toThrow(/no example/);
+    expect(() =>
+      specFrom('demo', document({ '200': { description: 'x', content: { 'text/plain': { example: 'x' } } } })),
+    ).toThrow(/application\/json/);
   });
 });
 

@@ -69,8 +69,8 @@ function field(value: unknown, key: string): unknown {
 function resolver(document: JsonObject) {
   return function resolve(node: unknown): unknown {
     let current = node;
-    for (let hops = 0; isObject(current) && typeof current['$ref'] === 'string'; hops++) {
-      const ref = current['$ref'];
+    for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
+      const ref = current.$ref;
       if (!ref.startsWith('#/') || hops > 20) throw new Error(`unsupported $ref ${ref}`);
       current = ref
         .slice(2)
@@ -83,25 +83,36 @@ function resolver(document: JsonObject) {
   };
 }
 
-function readOperations(document: JsonObject, resolve: (node: unknown) => unknown): { operation: Operation; node: JsonObject }[] {
+function readOperations(
+  document: JsonObject,
+  resolve: (node: unknown) => unknown,
+): { operation: Operation; node: JsonObject }[] {
   const found: { operation: Operation; node: JsonObject }[] = [];
-  for (const [pathName, item] of Object.entries((document['paths'] ?? {}) as JsonObject)) {
+  for (const [pathName, item] of Object.entries((document.paths ?? {}) as JsonObject)) {
     for (const method of METHODS) {
       const node = field(item, method);
       if (!isObject(node)) continue;
-      const parameters = [...((field(item, 'parameters') as unknown[]) ?? []), ...((node['parameters'] as unknown[]) ?? [])].map(resolve);
+      const parameters = [
+        ...((field(item, 'parameters') as unknown[]) ?? []),
+        ...((node.parameters as unknown[]) ?? []),
+      ].map(resolve);
       const constantQuery: Record<string, string> = {};
       for (const parameter of parameters) {
         const schema = resolve(field(parameter, 'schema'));
         const values = field(schema, 'enum');
-        if (field(parameter, 'in') === 'query' && field(parameter, 'required') === true && Array.isArray(values) && values.length === 1) {
+        if (
+          field(parameter, 'in') === 'query' &&
+          field(parameter, 'required') === true &&
+          Array.isArray(values) &&
+          values.length === 1
+        ) {
           constantQuery[String(field(parameter, 'name'))] = String(values[0]);
         }
       }
-      const security = (node['security'] ?? document['security'] ?? []) as JsonObject[];
+      const security = (node.security ?? document.security ?? []) as JsonObject[];
       found.push({
         operation: {
-          operationId: String(node['operationId']),
+          operationId: String(node.operationId),
           method: method.toUpperCase(),
           path: pathName,
           security: security.map((alternative) => Object.keys(alternative)),
@@ -117,15 +128,24 @@ function readOperations(document: JsonObject, resolve: (node: unknown) => unknow
 function concreteStatuses(documented: string, siblings: readonly string[]): number[] {
   if (/^[1-5]\d\d$/.test(documented)) return [Number(documented)];
   const samples = RANGE_SAMPLES[documented.toUpperCase()];
-  if (!samples) throw new Error(`response "${documented}" has no sample statuses: add it to RANGE_SAMPLES in tools/contract/src/spec.ts`);
+  if (!samples)
+    throw new Error(
+      `response "${documented}" has no sample statuses: add it to RANGE_SAMPLES in tools/contract/src/spec.ts`,
+    );
   const own = samples.filter((status) => !siblings.includes(String(status)));
-  if (own.length === 0) throw new Error(`every sample of "${documented}" is documented on its own: add another to RANGE_SAMPLES`);
+  if (own.length === 0)
+    throw new Error(`every sample of "${documented}" is documented on its own: add another to RANGE_SAMPLES`);
   return own;
 }
 
-function readResponses(provider: string, operation: Operation, node: JsonObject, resolve: (node: unknown) => unknown): ResponseCase[] {
+function readResponses(
+  provider: string,
+  operation: Operation,
+  node: JsonObject,
+  resolve: (node: unknown) => unknown,
+): ResponseCase[] {
   const cases: ResponseCase[] = [];
-  const responses = (node['responses'] ?? {}) as JsonObject;
+  const responses = (node.responses ?? {}) as JsonObject;
   const statuses = Object.keys(responses);
   for (const documented of statuses) {
     const response = resolve(responses[documented]);
@@ -140,7 +160,9 @@ function readResponses(provider: string, operation: Operation, node: JsonObject,
     const content = (field(response, 'content') ?? {}) as JsonObject;
     const mediaTypes = Object.keys(content);
     if (mediaTypes.some((type) => type !== 'application/json')) {
-      throw new Error(`${operation.operationId} ${documented}: only application/json bodies are supported, not ${mediaTypes.join(', ')}`);
+      throw new Error(
+        `${operation.operationId} ${documented}: only application/json bodies are supported, not ${mediaTypes.join(', ')}`,
+      );
     }
     const media = content['application/json'];
     // One case per named example; one for a single example; one for a response without a body.
@@ -148,15 +170,28 @@ function readResponses(provider: string, operation: Operation, node: JsonObject,
     if (media === undefined) {
       bodies = [{ body: undefined }];
     } else if (isObject(field(media, 'examples'))) {
-      bodies = Object.entries(field(media, 'examples') as JsonObject).map(([name, example]) => ({ example: name, body: field(resolve(example), 'value') }));
+      bodies = Object.entries(field(media, 'examples') as JsonObject).map(([name, example]) => ({
+        example: name,
+        body: field(resolve(example), 'value'),
+      }));
     } else if (field(media, 'example') !== undefined) {
       bodies = [{ body: field(media, 'example') }];
     } else {
-      throw new Error(`${operation.operationId} ${documented}: the body has no example, so its mock answer cannot be checked`);
+      throw new Error(
+        `${operation.operationId} ${documented}: the body has no example, so its mock answer cannot be checked`,
+      );
     }
     for (const status of concreteStatuses(documented, statuses)) {
       for (const { example, body } of bodies) {
-        cases.push({ provider, operation, documented, status, ...(example === undefined ? {} : { example }), body, headers });
+        cases.push({
+          provider,
+          operation,
+          documented,
+          status,
+          ...(example === undefined ? {} : { example }),
+          body,
+          headers,
+        });
       }
     }
   }
@@ -177,7 +212,10 @@ export function specFrom(name: string, document: JsonObject): Spec {
 
 /** Reads packages/<name>/openapi.json. */
 export function loadSpec(name: string): Spec {
-  return specFrom(name, JSON.parse(readFileSync(path.join(repoRoot, 'packages', name, 'openapi.json'), 'utf8')) as JsonObject);
+  return specFrom(
+    name,
+    JSON.parse(readFileSync(path.join(repoRoot, 'packages', name, 'openapi.json'), 'utf8')) as JsonObject,
+  );
 }
 
 /** "iamDeleteUser 403 example=active-tokens", "deleteAccessUser 4XX as 404". */
@@ -188,6 +226,9 @@ export function describeCase(response: ResponseCase): string {
 
 /** Matches "METHOD /path" of a request to the operation (a path parameter is one segment). */
 export function pathPattern(method: string, template: string): RegExp {
-  const segments = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
+  const segments = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
   return new RegExp(`^${method.toUpperCase()} ${segments}$`);
 }

@@ -30,7 +30,10 @@ export async function startFake(specNames: readonly string[], routes: readonly F
     const operation = responses.find((response) => response.operation.operationId === route.operationId)?.operation;
     if (!operation) throw new Error(`no operation ${route.operationId} in ${specNames.join(', ')}`);
     const names: string[] = [];
-    const pattern = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'));
+    const pattern = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
     return { route, method: operation.method, pattern: new RegExp(`^${pattern}$`), names };
   });
   const problems: string[] = [];
@@ -43,10 +46,17 @@ export async function startFake(specNames: readonly string[], routes: readonly F
     let documented: ResponseCase | undefined;
     let answer: Answer | undefined;
     if (found?.match) {
-      const params = Object.fromEntries(found.entry.names.map((name, index) => [name, decodeURIComponent(found.match![index + 1]!)]));
+      const params = Object.fromEntries(
+        found.entry.names.map((name, index) => [name, decodeURIComponent(found.match![index + 1]!)]),
+      );
       answer = found.entry.route.answer(params);
       const { operationId } = found.entry.route;
-      documented = responses.find((candidate) => candidate.operation.operationId === operationId && candidate.status === answer!.status && candidate.example === answer!.example);
+      documented = responses.find(
+        (candidate) =>
+          candidate.operation.operationId === operationId &&
+          candidate.status === answer!.status &&
+          candidate.example === answer!.example,
+      );
     }
     if (!documented) {
       const problem = `${request.method} ${url.pathname}: ${answer ? `${answer.status}${answer.example ? ` example=${answer.example}` : ''} is not documented` : 'no route'}`;
@@ -55,11 +65,14 @@ export async function startFake(specNames: readonly string[], routes: readonly F
       return;
     }
     const headers: Record<string, string> = {};
-    for (const header of documented.headers) if (header.example !== undefined) headers[header.name] = String(header.example);
+    for (const header of documented.headers)
+      if (header.example !== undefined) headers[header.name] = String(header.example);
     if (documented.body === undefined) {
       response.writeHead(documented.status, headers).end();
     } else {
-      response.writeHead(documented.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(documented.body));
+      response
+        .writeHead(documented.status, { ...headers, 'content-type': 'application/json' })
+        .end(JSON.stringify(documented.body));
     }
   };
 

@@ -10,7 +10,10 @@ const repoRoot = path.resolve(here, '../../..');
 // What the README's first Quick start line ends with: plan and apply against Prism mocks of
 // every spec, through the built CLI, leaving no mock behind.
 it('plans, then applies, the sample batch across all four providers against the mocks', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'demo.ts')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'demo.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -24,7 +24,11 @@ export async function demo(): Promise<number> {
   const mocks = await startMocks(await discoverSpecs(repoRoot));
   try {
     const url = (name: string) => mocks.mocks[name]!.url;
-    process.stdout.write(`Prism mocks up in ${mocks.startupMs} ms: ${Object.values(mocks.mocks).map((mock) => `${mock.name} ${mock.url}`).join(', ')}\n`);
+    process.stdout.write(
+      `Prism mocks up in ${mocks.startupMs} ms: ${Object.values(mocks.mocks)
+        .map((mock) => `${mock.name} ${mock.url}`)
+        .join(', ')}\n`,
+    );
     const env = {
       ...process.env,
       GCORE_API_KEY: 'demo-gcore-key',

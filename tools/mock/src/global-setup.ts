@@ -17,7 +17,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const specs = await discoverSpecs(repoRoot);
   const mocks = await startMocks(specs);
   const processes = new Set(Object.values(mocks.mocks).map((mock) => mock.pid)).size;
-  process.stdout.write(`prism mocks: ${processes} Prism processes for ${specs.length} specs, up in ${mocks.startupMs} ms\n`);
+  process.stdout.write(
+    `prism mocks: ${processes} Prism processes for ${specs.length} specs, up in ${mocks.startupMs} ms\n`,
+  );
   project.provide('mockUrls', Object.fromEntries(Object.values(mocks.mocks).map((mock) => [mock.name, mock.url])));
   return () => mocks.stop();
 }

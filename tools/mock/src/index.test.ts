@@ -16,27 +16,39 @@ describe('joinSpecs', () => {
 
   it('joins the paths of specs served from one origin, sharing identical components', () => {
     const joined = joinSpecs([spec('/a', { type: 'object' }), spec('/b', { type: 'object' })]);
-    expect(Object.keys(joined['paths'] as object)).toEqual(['/a', '/b']);
-    expect(joined['components']).toEqual({ schemas: { Error: { type: 'object' } } });
+    expect(Object.keys(joined.paths as object)).toEqual(['/a', '/b']);
+    expect(joined.components).toEqual({ schemas: { Error: { type: 'object' } } });
   });
 
   it('refuses to pick between two different definitions of one component or operation', () => {
-    expect(() => joinSpecs([spec('/a', { type: 'object' }), spec('/b', { type: 'string' })])).toThrow('components.schemas.Error differs');
-    expect(() => joinSpecs([spec('/a', { type: 'object' }), { paths: { '/a': { get: { operationId: 'other' } } } }])).toThrow('get /a is in both');
+    expect(() => joinSpecs([spec('/a', { type: 'object' }), spec('/b', { type: 'string' })])).toThrow(
+      'components.schemas.Error differs',
+    );
+    expect(() =>
+      joinSpecs([spec('/a', { type: 'object' }), { paths: { '/a': { get: { operationId: 'other' } } } }]),
+    ).toThrow('get /a is in both');
   });
 });
 
 describe('startMocks', () => {
   it('serves every bundled spec, validates requests, and leaves nothing behind', async () => {
     const specs = await discoverSpecs(repoRoot);
-    expect(specs.map((spec) => spec.name)).toEqual(['cloudflare-access', 'gcore-iam', 'gcore-iam-reseller', 'liveperson-users', 'nscale-identity']);
+    expect(specs.map((spec) => spec.name)).toEqual([
+      'cloudflare-access',
+      'gcore-iam',
+      'gcore-iam-reseller',
+      'liveperson-users',
+      'nscale-identity',
+    ]);
     const mocks = await startMocks(specs);
     // Gcore's two specs share api.gcore.com in production, so one mock serves both.
     expect(mocks.mocks['gcore-iam']!.url).toBe(mocks.mocks['gcore-iam-reseller']!.url);
     expect(new Set(Object.values(mocks.mocks).map((mock) => mock.pid)).size).toBe(4);
     const nscale = mocks.mocks['nscale-identity']!;
     try {
-      const bad = await fetch(`${nscale.url}/api/v1/organizations/not-a-uuid/users`, { headers: { authorization: 'Bearer t' } });
+      const bad = await fetch(`${nscale.url}/api/v1/organizations/not-a-uuid/users`, {
+        headers: { authorization: 'Bearer t' },
+      });
       expect(bad.status).toBe(422);
       expect(prismProcessesOn(nscale.port)).toEqual([nscale.pid]);
     } finally {
@@ -50,7 +62,9 @@ describe('startMocks', () => {
 
   it('fails clearly, and stops the others, when a spec cannot be served', async () => {
     const [good] = await discoverSpecs(repoRoot);
-    await expect(startMocks([good!, { name: 'missing', file: path.join(repoRoot, 'no-such-spec.json') }])).rejects.toThrow(/prism mock missing/);
+    await expect(
+      startMocks([good!, { name: 'missing', file: path.join(repoRoot, 'no-such-spec.json') }]),
+    ).rejects.toThrow(/prism mock missing/);
   });
 
   it('kills its mocks when the process running them gets Ctrl-C', async () => {

@@ -2,12 +2,12 @@
 // loopback ports and stopped together. Prism's own bin is started with node (never through npx,
 // whose death would leave Prism running), with request validation on and `--errors`, so a request
 // or a documented example that breaks the spec is an error, not a warning.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -27,31 +27,40 @@ export function joinSpecs(documents: readonly Record<string, unknown>[]): Record
   if (!first) throw new Error('nothing to join');
   const joined = structuredClone(first) as Record<string, Record<string, unknown>>;
   for (const document of rest as Record<string, Record<string, unknown>>[]) {
-    for (const [pathName, item] of Object.entries(document['paths'] ?? {})) {
-      const target = ((joined['paths'] ??= {})[pathName] ??= {}) as Record<string, unknown>;
+    for (const [pathName, item] of Object.entries(document.paths ?? {})) {
+      joined.paths ??= {};
+      joined.paths[pathName] ??= {};
+      const target = joined.paths[pathName] as Record<string, unknown>;
       for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
-        if (key in target && !isDeepStrictEqual(target[key], value)) throw new Error(`cannot join specs: ${key} ${pathName} is in both`);
+        if (key in target && !isDeepStrictEqual(target[key], value))
+          throw new Error(`cannot join specs: ${key} ${pathName} is in both`);
         target[key] = value;
       }
     }
-    for (const [section, entries] of Object.entries((document['components'] ?? {}) as Record<string, Record<string, unknown>>)) {
-      const target = (((joined['components'] ??= {}) as Record<string, Record<string, unknown>>)[section] ??= {});
+    for (const [section, entries] of Object.entries(
+      (document.components ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      joined.components ??= {};
+      const components = joined.components as Record<string, Record<string, unknown>>;
+      components[section] ??= {};
+      const target = components[section];
       for (const [name, value] of Object.entries(entries)) {
-        if (name in target && !isDeepStrictEqual(target[name], value)) throw new Error(`cannot join specs: components.${section}.${name} differs`);
+        if (name in target && !isDeepStrictEqual(target[name], value))
+          throw new Error(`cannot join specs: components.${section}.${name} differs`);
         target[name] = value;
       }
     }
-    const tags = [...((joined['tags'] as unknown as { name: string }[] | undefined) ?? [])];
-    for (const tag of (document['tags'] as unknown as { name: string }[] | undefined) ?? []) {
+    const tags = [...((joined.tags as unknown as { name: string }[] | undefined) ?? [])];
+    for (const tag of (document.tags as unknown as { name: string }[] | undefined) ?? []) {
       if (!tags.some((known) => known.name === tag.name)) tags.push(tag);
     }
-    if (tags.length > 0) (joined as Record<string, unknown>)['tags'] = tags;
+    if (tags.length > 0) (joined as Record<string, unknown>).tags = tags;
   }
   return joined;
 }
 
 function originOf(document: Record<string, unknown>): string {
-  const servers = document['servers'] as { url?: string }[] | undefined;
+  const servers = document.servers as { url?: string }[] | undefined;
   return servers?.[0]?.url ?? '';
 }
 
@@ -118,7 +127,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -199,10 +210,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 async function startOne(spec: MockSpec, timeoutMs: number): Promise<{ mock: RunningMock; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', DEFER_FAKER, prismBin, 'mock', '--host', '127.0.0.1', '--port', String(port), '--errors', spec.file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', DEFER_FAKER, prismBin, 'mock', '--host', '127.0.0.1', '--port', String(port), '--errors', spec.file],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    },
+  );
   live.add(child);
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -212,8 +227,13 @@ async function startOne(spec: MockSpec, timeoutMs: number): Promise<{ mock: Runn
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`prism mock ${spec.name} exited (${String(code)}) before listening:\n${output.slice(-2000)}`)));
-    setTimeout(() => reject(new Error(`prism mock ${spec.name} did not listen within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs).unref();
+    child.once('exit', (code) =>
+      reject(new Error(`prism mock ${spec.name} exited (${String(code)}) before listening:\n${output.slice(-2000)}`)),
+    );
+    setTimeout(
+      () => reject(new Error(`prism mock ${spec.name} did not listen within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
+      timeoutMs,
+    ).unref();
   });
   try {
     await ready;
@@ -228,7 +248,9 @@ async function startOne(spec: MockSpec, timeoutMs: number): Promise<{ mock: Runn
 }
 
 /** Groups specs by production origin; a group of several is joined into one file to serve. */
-async function servedSpecs(specs: readonly MockSpec[]): Promise<{ served: MockSpec; names: string[]; cleanup?: string }[]> {
+async function servedSpecs(
+  specs: readonly MockSpec[],
+): Promise<{ served: MockSpec; names: string[]; cleanup?: string }[]> {
   const groups = new Map<string, { spec: MockSpec; document: Record<string, unknown> }[]>();
   for (const spec of specs) {
     let document: Record<string, unknown>;

@@ -66,9 +66,11 @@ export function pnpmCommand(root = workspaceRoot): [string, ...string[]] {
     execFileSync('pnpm', ['--version'], { stdio: 'ignore' });
     return ['pnpm'];
   } catch {
-    const pinned = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      devEngines?: { packageManager?: { version?: string } };
-    }).devEngines?.packageManager?.version;
+    const pinned = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        devEngines?: { packageManager?: { version?: string } };
+      }
+    ).devEngines?.packageManager?.version;
     return ['npx', '--yes', `pnpm@${pinned ?? '10'}`];
   }
 }
@@ -98,7 +100,12 @@ export async function packAll(destination: string, packages = publishablePackage
       const tarballs = readdirSync(out).filter((file) => file.endsWith('.tgz'));
       if (tarballs.length !== 1) throw new Error(`pnpm pack of ${pkg.name} made ${tarballs.length} tarballs in ${out}`);
       const tarball = join(out, tarballs[0]!);
-      return { ...pkg, tarball, files: tarballFiles(tarball), packedManifest: JSON.parse(tarballFile(tarball, 'package.json')) as Manifest };
+      return {
+        ...pkg,
+        tarball,
+        files: tarballFiles(tarball),
+        packedManifest: JSON.parse(tarballFile(tarball, 'package.json')) as Manifest,
+      };
     }),
   );
 }

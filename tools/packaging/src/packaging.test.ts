@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packAll, publishablePackages, tarballFile, type Packed } from './pack.js';
+import { type Packed, packAll, publishablePackages, tarballFile } from './pack.js';
 
 const require = createRequire(import.meta.url);
 const exec = promisify(execFile);
@@ -21,7 +21,9 @@ const tsc = require.resolve('typescript/bin/tsc');
 const attwPackage = require.resolve('@arethetypeswrong/cli/package.json');
 const attw = join(dirname(attwPackage), (require(attwPackage) as { bin: { attw: string } }).bin.attw);
 // The workspace's own @types/node for the consumer: a Node consumer has it.
-const typesNode = (require('../package.json') as { devDependencies: Record<string, string> }).devDependencies['@types/node']!;
+const typesNode = (require('../package.json') as { devDependencies: Record<string, string> }).devDependencies[
+  '@types/node'
+]!;
 
 const skipped = new Set((process.env.PACKAGING_SKIP ?? '').split(',').filter(Boolean));
 const workspacePackages = publishablePackages();
@@ -54,13 +56,15 @@ describe.each(packages.map((pkg) => pkg.name))('%s', (name) => {
     const js = files.filter((file) => file.endsWith('.js') && file.startsWith('dist/'));
     expect(js.filter((file) => !files.includes(file.replace(/\.js$/, '.d.ts')))).toEqual([]);
     expect(files.filter((file) => /(^|\/)(src|test|tests|__tests__)\//.test(file))).toEqual([]);
-    expect(files.filter((file) => /\.(test|spec)\.|\.map$|\.tsbuildinfo$|(^|\/)tsconfig[^/]*\.json$/.test(file))).toEqual([]);
+    expect(
+      files.filter((file) => /\.(test|spec)\.|\.map$|\.tsbuildinfo$|(^|\/)tsconfig[^/]*\.json$/.test(file)),
+    ).toEqual([]);
     if (isClient({ dir })) expect(files).toContain('openapi.json');
 
     expect(files).toContain('README.md');
     const readme = tarballFile(tarball, 'README.md');
     expect(readme, 'README has a TypeScript usage example importing the package').toMatch(
-      new RegExp("```ts\\n[^`]*from '" + name.replace(/[/]/g, '\\/') + "'"),
+      new RegExp(`\`\`\`ts\\n[^\`]*from '${name.replace(/[/]/g, '\\/')}'`),
     );
   });
 
@@ -87,9 +91,13 @@ describe.each(packages.map((pkg) => pkg.name))('%s', (name) => {
   // ESM only by design: the node10 and node16-from-CJS resolutions are ignored, node16-from-ESM
   // and bundler must be clean (types found, right format, named exports present).
   it('passes arethetypeswrong with the esm-only profile', async () => {
-    const result = await exec(process.execPath, [attw, packedOf().tarball, '--profile', 'esm-only', '--format', 'json'], {
-      maxBuffer: 64 * 1024 * 1024,
-    }).catch((error: { code: number; stdout: string }) => error);
+    const result = await exec(
+      process.execPath,
+      [attw, packedOf().tarball, '--profile', 'esm-only', '--format', 'json'],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).catch((error: { code: number; stdout: string }) => error);
     const report = JSON.parse(result.stdout) as { analysis: { types: { kind: string } }; problems: unknown };
     expect(report.analysis.types.kind).toBe('included');
     expect('code' in result ? result.code : 0, JSON.stringify(report.problems, null, 2)).toBe(0);
@@ -97,7 +105,11 @@ describe.each(packages.map((pkg) => pkg.name))('%s', (name) => {
 });
 
 // What the local server expects, per request, and answers.
-const UUID = { cfUser: '0d8f3c5e-8f4a-4c1b-9d2e-1a2b3c4d5e6f', org: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415', nsUser: '5b1c2a4e-3f6d-4e8a-9b7c-0a1b2c3d4e5f' };
+const UUID = {
+  cfUser: '0d8f3c5e-8f4a-4c1b-9d2e-1a2b3c4d5e6f',
+  org: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415',
+  nsUser: '5b1c2a4e-3f6d-4e8a-9b7c-0a1b2c3d4e5f',
+};
 interface Route {
   agent: string;
   headers: Record<string, string>;
@@ -204,22 +216,37 @@ function listen(server: Server): Promise<string> {
 it('installs from the tarballs outside the workspace, type-checks strictly and runs against a local server', async () => {
   const project = join(work, 'consumer');
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' })}\n`);
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' })}\n`,
+  );
   const tarballs = [...packed.values()].map((pkg) => pkg.tarball);
-  await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `@types/node@${typesNode}`], {
-    cwd: project,
-    env: cleanEnv,
-  });
+  await exec(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `@types/node@${typesNode}`],
+    {
+      cwd: project,
+      env: cleanEnv,
+    },
+  );
 
   // Every @offboard package came from its tarball, none from the registry.
-  const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+  const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { resolved?: string }>;
+  };
   for (const pkg of packed.values()) {
     const resolved = lock.packages[`node_modules/${pkg.name}`]?.resolved ?? '';
     expect(resolvePath(project, resolved.replace(/^file:/, '')), `${pkg.name} from ${resolved}`).toBe(pkg.tarball);
-    const bins = typeof pkg.manifest.bin === 'string' ? { [pkg.name.split('/').pop()!]: pkg.manifest.bin } : (pkg.manifest.bin ?? {});
-    for (const bin of Object.keys(bins)) expect(existsSync(join(project, 'node_modules/.bin', bin)), `bin ${bin}`).toBe(true);
+    const bins =
+      typeof pkg.manifest.bin === 'string'
+        ? { [pkg.name.split('/').pop()!]: pkg.manifest.bin }
+        : (pkg.manifest.bin ?? {});
+    for (const bin of Object.keys(bins))
+      expect(existsSync(join(project, 'node_modules/.bin', bin)), `bin ${bin}`).toBe(true);
   }
-  expect(Object.keys(lock.packages).filter((path) => /node_modules\/@offboard\/.*node_modules\/@offboard\//.test(path))).toEqual([]);
+  expect(
+    Object.keys(lock.packages).filter((path) => /node_modules\/@offboard\/.*node_modules\/@offboard\//.test(path)),
+  ).toEqual([]);
 
   const names = [...packed.keys()];
   writeFileSync(join(project, 'consumer.ts'), consumerSource(names));
@@ -261,13 +288,16 @@ it('installs from the tarballs outside the workspace, type-checks strictly and r
       response.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"unexpected request"}');
       return;
     }
-    response.writeHead(route.status, { 'content-type': 'application/json', ...route.answerHeaders }).end(JSON.stringify(route.body));
+    response
+      .writeHead(route.status, { 'content-type': 'application/json', ...route.answerHeaders })
+      .end(JSON.stringify(route.body));
   });
   const base = await listen(server);
   try {
-    const { stdout, stderr } = await exec(process.execPath, [join(project, 'out/consumer.js'), base], { cwd: project, env: cleanEnv }).catch(
-      (error: { stdout: string; stderr: string }) => error,
-    );
+    const { stdout, stderr } = await exec(process.execPath, [join(project, 'out/consumer.js'), base], {
+      cwd: project,
+      env: cleanEnv,
+    }).catch((error: { stdout: string; stderr: string }) => error);
     expect(problems).toEqual([]);
     expect(stderr).toBe('');
     expect(seen).toEqual(Object.keys(routes));
@@ -278,7 +308,8 @@ it('installs from the tarballs outside the workspace, type-checks strictly and r
       'nscale-identity: 200',
       'liveperson-users: 200 id=4085930212 revision=4',
     ]);
-    for (const line of stdout.trim().split('\n').slice(0, names.length)) expect(line).toMatch(/^@offboard\/[\w-]+: [1-9]\d* exports$/);
+    for (const line of stdout.trim().split('\n').slice(0, names.length))
+      expect(line).toMatch(/^@offboard\/[\w-]+: [1-9]\d* exports$/);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

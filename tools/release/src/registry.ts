@@ -51,7 +51,8 @@ export async function startRegistry(): Promise<Registry> {
       body: JSON.stringify({ name: 'release', password: 'release-test-password' }),
     });
     const { token } = (await response.json()) as { token?: string };
-    if (!response.ok || !token) throw new Error(`verdaccio: adding the publishing user failed (HTTP ${response.status})`);
+    if (!response.ok || !token)
+      throw new Error(`verdaccio: adding the publishing user failed (HTTP ${response.status})`);
     const host = url.replace(/^http:/, '');
     return { url, port, token, npmrc: `${SCOPE}:registry=${url}\n${host}:_authToken=${token}\n`, stop };
   } catch (error) {

@@ -1,22 +1,37 @@
 // End to end: the project's release commands against a real (throwaway) registry, then the
 // published packages installed by name and version in a project outside the workspace, type-
 // checked with `tsc --strict` and called against a loopback mock.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type Registry } from './registry.js';
-import { childEnv, copyWorkspace, exec, pnpmShim, publishablePackages, readManifest, repoRoot, toolDir, type Manifest } from './workspace.js';
+import { type Registry, startRegistry } from './registry.js';
+import {
+  childEnv,
+  copyWorkspace,
+  exec,
+  type Manifest,
+  pnpmShim,
+  publishablePackages,
+  readManifest,
+  repoRoot,
+  toolDir,
+} from './workspace.js';
 
 const changesetBin = path.join(toolDir, 'node_modules/@changesets/cli/bin.js');
 const tscBin = path.join(toolDir, 'node_modules/typescript/bin/tsc');
-const rootScripts = readManifest(path.join(repoRoot, 'package.json'))['scripts'] as Record<string, string>;
+const rootScripts = readManifest(path.join(repoRoot, 'package.json')).scripts as Record<string, string>;
 
 /** The end of a command's output, without npm's tarball listings. */
 const tail = ({ stdout, stderr }: { stdout: string; stderr: string }) =>
-  `${stdout}\n${stderr}`.split('\n').filter((line) => !line.startsWith('npm notice')).slice(-30).join('\n');
+  `${stdout}\n${stderr}`
+    .split('\n')
+    .filter((line) => !line.startsWith('npm notice'))
+    .slice(-30)
+    .join('\n');
 
 interface Packument {
   versions: Record<string, Manifest & { dist: { integrity: string; tarball: string } }>;
@@ -41,12 +56,17 @@ describe('release: changeset version, publish to verdaccio, install outside the 
 
   /** The publish step of the root `release` script, run as written, in the copy, against verdaccio. */
   async function publish() {
-    const [buildStep, publishStep, ...rest] = rootScripts['release']!.split(' && ');
+    const [buildStep, publishStep, ...rest] = rootScripts.release!.split(' && ');
     expect({ buildStep, rest }).toEqual({ buildStep: 'turbo run build', rest: [] }); // turbo built every package before this test
-    const skip = packages.filter((pkg) => !pkg.built).map((pkg) => ` --filter '!${pkg.manifest.name}'`).join('');
-    const env = childEnv({ PATH: `${shim.dir}${path.delimiter}${process.env['PATH']}` });
+    const skip = packages
+      .filter((pkg) => !pkg.built)
+      .map((pkg) => ` --filter '!${pkg.manifest.name}'`)
+      .join('');
+    const env = childEnv({ PATH: `${shim.dir}${path.delimiter}${process.env.PATH}` });
     // Never the real registry: our scope goes to verdaccio, whatever the machine's npm config says.
-    expect((await exec('npm', ['config', 'get', '@offboard:registry'], { cwd: work.dir, env })).stdout.trim()).toBe(registry.url);
+    expect((await exec('npm', ['config', 'get', '@offboard:registry'], { cwd: work.dir, env })).stdout.trim()).toBe(
+      registry.url,
+    );
     return exec('sh', ['-c', `${publishStep}${skip}`], { cwd: work.dir, env });
   }
 
@@ -57,18 +77,32 @@ describe('release: changeset version, publish to verdaccio, install outside the 
   }
 
   it('has something to publish: the runtime and every client are built', () => {
-    expect(built.map((pkg) => pkg.dir)).toEqual(expect.arrayContaining(['runtime', 'gcore-iam', 'gcore-iam-reseller', 'cloudflare-access', 'nscale-identity', 'liveperson-users']));
+    expect(built.map((pkg) => pkg.dir)).toEqual(
+      expect.arrayContaining([
+        'runtime',
+        'gcore-iam',
+        'gcore-iam-reseller',
+        'cloudflare-access',
+        'nscale-identity',
+        'liveperson-users',
+      ]),
+    );
   });
 
   it('`version-packages` bumps the client, and the hand-written package that depends on it, with changelogs', async () => {
     expect(rootScripts['version-packages']).toBe('changeset version');
-    await writeFile(path.join(work.dir, '.changeset/release-test.md'), "---\n'@offboard/gcore-iam': major\n---\n\nRelease test: a breaking spec update.\n");
+    await writeFile(
+      path.join(work.dir, '.changeset/release-test.md'),
+      "---\n'@offboard/gcore-iam': major\n---\n\nRelease test: a breaking spec update.\n",
+    );
     const result = await exec(process.execPath, [changesetBin, 'version'], { cwd: work.dir, env: childEnv() });
     expect(result.code, result.stderr).toBe(0);
 
     versions = new Map(publishablePackages(work.dir).map((pkg) => [pkg.manifest.name, pkg.manifest.version]));
     const old = new Map(packages.map((pkg) => [pkg.manifest.name, pkg.manifest.version]));
-    const dependents = new Set(packages.filter((pkg) => pkg.manifest.dependencies?.['@offboard/gcore-iam']).map((pkg) => pkg.manifest.name));
+    const dependents = new Set(
+      packages.filter((pkg) => pkg.manifest.dependencies?.['@offboard/gcore-iam']).map((pkg) => pkg.manifest.name),
+    );
     expect(dependents).toContain('@offboard/offboard');
     for (const [name, version] of versions) {
       if (name === '@offboard/gcore-iam') expect(version).toMatch(/^[1-9]\d*\.0\.0$/);
@@ -78,9 +112,13 @@ describe('release: changeset version, publish to verdaccio, install outside the 
     const changelog = await readFile(path.join(work.dir, 'packages/gcore-iam/CHANGELOG.md'), 'utf8');
     expect(changelog).toContain(`## ${versions.get('@offboard/gcore-iam')}`);
     expect(changelog).toContain('Release test: a breaking spec update.');
-    expect(await readFile(path.join(work.dir, 'packages/offboard/CHANGELOG.md'), 'utf8')).toContain(`@offboard/gcore-iam@${versions.get('@offboard/gcore-iam')}`);
+    expect(await readFile(path.join(work.dir, 'packages/offboard/CHANGELOG.md'), 'utf8')).toContain(
+      `@offboard/gcore-iam@${versions.get('@offboard/gcore-iam')}`,
+    );
     // The repository itself is untouched.
-    expect(readManifest(path.join(repoRoot, 'packages/gcore-iam/package.json')).version).toBe(old.get('@offboard/gcore-iam'));
+    expect(readManifest(path.join(repoRoot, 'packages/gcore-iam/package.json')).version).toBe(
+      old.get('@offboard/gcore-iam'),
+    );
   });
 
   it('`release` publishes every built package to the registry, with workspace ranges made real', async () => {
@@ -92,9 +130,11 @@ describe('release: changeset version, publish to verdaccio, install outside the 
       expect(published, `${pkg.manifest.name}@${version}`).toBeDefined();
       for (const range of Object.values(published!.dependencies ?? {})) expect(range).not.toMatch(/^workspace:/);
     }
-    expect((await packument('@offboard/gcore-iam')).versions[versions.get('@offboard/gcore-iam')!]!.dependencies?.['@offboard/runtime']).toBe(
-      `^${versions.get('@offboard/runtime')}`,
-    );
+    expect(
+      (await packument('@offboard/gcore-iam')).versions[versions.get('@offboard/gcore-iam')!]!.dependencies?.[
+        '@offboard/runtime'
+      ],
+    ).toBe(`^${versions.get('@offboard/runtime')}`);
   });
 
   describe('a project outside the workspace', () => {
@@ -107,8 +147,15 @@ describe('release: changeset version, publish to verdaccio, install outside the 
       project = await mkdtemp(path.join(tmpdir(), 'offboard-consumer-'));
       mock = createServer((request, response) => {
         requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
-        const body = { count: 1, next: null, previous: null, results: [{ id: 1001, email: 'jane.doe@example.com', name: 'Jane Doe', client: 200001, deleted: false }] };
-        response.writeHead(request.url?.startsWith('/iam/users?') ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const body = {
+          count: 1,
+          next: null,
+          previous: null,
+          results: [{ id: 1001, email: 'jane.doe@example.com', name: 'Jane Doe', client: 200001, deleted: false }],
+        };
+        response
+          .writeHead(request.url?.startsWith('/iam/users?') ? 200 : 404, { 'content-type': 'application/json' })
+          .end(JSON.stringify(body));
       });
       await new Promise<void>((resolve) => mock.listen(0, '127.0.0.1', resolve));
       mockUrl = `http://127.0.0.1:${(mock.address() as AddressInfo).port}`;
@@ -120,20 +167,32 @@ describe('release: changeset version, publish to verdaccio, install outside the 
     });
 
     it('installs the published packages by name and version with plain npm (our scope from verdaccio only)', async () => {
-      await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
+      await writeFile(
+        path.join(project, 'package.json'),
+        JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
+      );
       await writeFile(path.join(project, '.npmrc'), `@offboard:registry=${registry.url}\n`);
       const specs = built.map((pkg) => `${pkg.manifest.name}@${versions.get(pkg.manifest.name)}`);
-      const result = await exec('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...specs, '@types/node@20.19.43'], {
-        cwd: project,
-        env: childEnv({ npm_config_omit_lockfile_registry_resolved: 'false' }), // so the lockfile says where each came from
-      });
+      const result = await exec(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--save-exact', ...specs, '@types/node@20.19.43'],
+        {
+          cwd: project,
+          env: childEnv({ npm_config_omit_lockfile_registry_resolved: 'false' }), // so the lockfile says where each came from
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
-      const lock = JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+      const lock = JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { resolved?: string }>;
+      };
       for (const [where, entry] of Object.entries(lock.packages)) {
-        if (where.includes('node_modules/@offboard/')) expect(entry.resolved, where).toMatch(new RegExp(`^${registry.url}`));
+        if (where.includes('node_modules/@offboard/'))
+          expect(entry.resolved, where).toMatch(new RegExp(`^${registry.url}`));
         else if (entry.resolved) expect(entry.resolved, where).not.toContain('127.0.0.1');
       }
-      expect(readManifest(path.join(project, 'node_modules/@offboard/gcore-iam/package.json')).version).toBe(versions.get('@offboard/gcore-iam'));
+      expect(readManifest(path.join(project, 'node_modules/@offboard/gcore-iam/package.json')).version).toBe(
+        versions.get('@offboard/gcore-iam'),
+      );
     });
 
     it('type-checks a consumer with tsc --strict, and its typed call reaches a local mock', async () => {
@@ -146,16 +205,28 @@ describe('release: changeset version, publish to verdaccio, install outside the 
           "const { data } = await client.GET('/iam/users', { params: { query: { limit: 10 } } });",
           "if (!data) throw new Error('no body');",
           "const users: components['schemas']['User'][] = data.results;",
-          "console.log(JSON.stringify({ count: data.count, email: users[0]?.email }));",
+          'console.log(JSON.stringify({ count: data.count, email: users[0]?.email }));',
           '// The types are real: a query parameter of the wrong type does not compile (never called).',
           'export function wrongType() {',
-          "  // @ts-expect-error limit is a number",
+          '  // @ts-expect-error limit is a number',
           "  return client.GET('/iam/users', { params: { query: { limit: 'ten' } } });",
           '}',
           '',
         ].join('\n'),
       );
-      const flags = ['--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--outDir', 'out'];
+      const flags = [
+        '--strict',
+        '--target',
+        'es2022',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--types',
+        'node',
+        '--outDir',
+        'out',
+      ];
       const tsc = await exec(process.execPath, [tscBin, ...flags, 'consumer.ts'], { cwd: project, env: childEnv() });
       expect(tsc.code, tsc.stdout).toBe(0);
 
@@ -163,12 +234,14 @@ describe('release: changeset version, publish to verdaccio, install outside the 
       expect(call.code, call.stderr).toBe(0);
       expect(JSON.parse(call.stdout)).toEqual({ count: 1, email: 'jane.doe@example.com' });
       expect(requests).toEqual([expect.objectContaining({ method: 'GET', url: '/iam/users?limit=10' })]);
-      expect(requests[0]!.headers['authorization']).toBe('APIKey test-key');
+      expect(requests[0]!.headers.authorization).toBe('APIKey test-key');
     });
   });
 
   it('publishing the same versions again is refused cleanly: nothing is overwritten', async () => {
-    const before = new Map(await Promise.all(built.map(async (pkg) => [pkg.manifest.name, await packument(pkg.manifest.name)] as const)));
+    const before = new Map(
+      await Promise.all(built.map(async (pkg) => [pkg.manifest.name, await packument(pkg.manifest.name)] as const)),
+    );
 
     // The release command skips what the registry already has.
     const again = await publish();
@@ -177,7 +250,10 @@ describe('release: changeset version, publish to verdaccio, install outside the 
 
     // Forcing it: the same version with different content is refused by the registry.
     const pkgDir = path.join(work.dir, 'packages/gcore-iam');
-    await writeFile(path.join(pkgDir, 'README.md'), `${await readFile(path.join(pkgDir, 'README.md'), 'utf8')}\nchanged\n`);
+    await writeFile(
+      path.join(pkgDir, 'README.md'),
+      `${await readFile(path.join(pkgDir, 'README.md'), 'utf8')}\nchanged\n`,
+    );
     const forced = await exec('npm', ['publish', '--access', 'public', '--registry', registry.url], {
       cwd: pkgDir,
       env: childEnv({ [`npm_config_${registry.url.replace(/^http:/, '')}:_authToken`]: registry.token }),
@@ -186,8 +262,13 @@ describe('release: changeset version, publish to verdaccio, install outside the 
     expect(forced.stderr).toContain('You cannot publish over the previously published versions');
 
     // npm refused before uploading; the registry refuses too, when asked directly.
-    const packed = await exec('npm', ['pack', '--json', '--pack-destination', work.dir], { cwd: pkgDir, env: childEnv() });
-    const [{ filename, integrity, shasum }] = JSON.parse(packed.stdout) as [{ filename: string; integrity: string; shasum: string }];
+    const packed = await exec('npm', ['pack', '--json', '--pack-destination', work.dir], {
+      cwd: pkgDir,
+      env: childEnv(),
+    });
+    const [{ filename, integrity, shasum }] = JSON.parse(packed.stdout) as [
+      { filename: string; integrity: string; shasum: string },
+    ];
     const tarball = await readFile(path.join(work.dir, filename));
     const manifest = readManifest(path.join(pkgDir, 'package.json'));
     const name = manifest.name;
@@ -199,8 +280,21 @@ describe('release: changeset version, publish to verdaccio, install outside the 
           _id: name,
           name,
           'dist-tags': { latest: version },
-          versions: { [version]: { ...manifest, version, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${registry.url}${name}/-/${file}` } } },
-          _attachments: { [file]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
+          versions: {
+            [version]: {
+              ...manifest,
+              version,
+              _id: `${name}@${version}`,
+              dist: { integrity, shasum, tarball: `${registry.url}${name}/-/${file}` },
+            },
+          },
+          _attachments: {
+            [file]: {
+              content_type: 'application/octet-stream',
+              data: tarball.toString('base64'),
+              length: tarball.length,
+            },
+          },
         }),
       });
     expect((await upload(manifest.version)).status).toBe(409);
@@ -210,7 +304,9 @@ describe('release: changeset version, publish to verdaccio, install outside the 
       const after = await packument(pkg.manifest.name);
       expect(Object.keys(after.versions)).toEqual(Object.keys(before.get(pkg.manifest.name)!.versions));
       for (const [version, manifest] of Object.entries(after.versions)) {
-        expect(manifest.dist.integrity, `${pkg.manifest.name}@${version}`).toBe(before.get(pkg.manifest.name)!.versions[version]!.dist.integrity);
+        expect(manifest.dist.integrity, `${pkg.manifest.name}@${version}`).toBe(
+          before.get(pkg.manifest.name)!.versions[version]!.dist.integrity,
+        );
       }
     }
     // The same upload under a new version is accepted: 409 above was the version, not the request.

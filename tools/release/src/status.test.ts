@@ -15,7 +15,8 @@ interface ReleasePlan {
 
 describe('changeset status', () => {
   let work: Awaited<ReturnType<typeof copyWorkspace>>;
-  const status = async (...args: string[]) => exec(process.execPath, [changesetBin, 'status', ...args], { cwd: work.dir, env: childEnv() });
+  const status = async (...args: string[]) =>
+    exec(process.execPath, [changesetBin, 'status', ...args], { cwd: work.dir, env: childEnv() });
   const plan = async (): Promise<ReleasePlan> => {
     const result = await status('--output', 'plan.json');
     expect(result.code, result.stderr).toBe(0);
@@ -31,8 +32,11 @@ describe('changeset status', () => {
   beforeAll(async () => {
     work = await copyWorkspace();
     // The repository's pending changesets, committed on main as in a clean clone.
-    pending = (await readdir(path.join(repoRoot, '.changeset'))).filter((name) => name.endsWith('.md') && name !== 'README.md');
-    for (const name of pending) await copyFile(path.join(repoRoot, '.changeset', name), path.join(work.dir, '.changeset', name));
+    pending = (await readdir(path.join(repoRoot, '.changeset'))).filter(
+      (name) => name.endsWith('.md') && name !== 'README.md',
+    );
+    for (const name of pending)
+      await copyFile(path.join(repoRoot, '.changeset', name), path.join(work.dir, '.changeset', name));
     if (pending.length > 0) await commit('pending changesets');
   });
   afterAll(() => work?.remove());
@@ -40,7 +44,8 @@ describe('changeset status', () => {
   it("on main: the repository's pending changesets are valid, and every package they bump is publishable", async () => {
     const { changesets, releases } = await plan();
     const publishable = new Set(publishablePackages().map((pkg) => pkg.manifest.name));
-    for (const changeset of changesets) for (const release of changeset.releases) expect(publishable).toContain(release.name);
+    for (const changeset of changesets)
+      for (const release of changeset.releases) expect(publishable).toContain(release.name);
     for (const release of releases) expect(publishable).toContain(release.name);
   });
 
@@ -62,13 +67,19 @@ describe('changeset status', () => {
   });
 
   it('with a changeset the branch passes: a major client bump, and a patch of the package that depends on it', async () => {
-    await writeFile(path.join(work.dir, '.changeset/breaking-client.md'), "---\n'@offboard/gcore-iam': major\n---\n\nBreaking spec update.\n");
+    await writeFile(
+      path.join(work.dir, '.changeset/breaking-client.md'),
+      "---\n'@offboard/gcore-iam': major\n---\n\nBreaking spec update.\n",
+    );
     await commit('changeset');
     const { releases } = await plan();
     const pending = new Map(releases.map((release) => [release.name, release.type]));
     expect(pending.get('@offboard/gcore-iam')).toBe('major');
-    const dependents = publishablePackages().filter((pkg) => Object.keys(pkg.manifest.dependencies ?? {}).includes('@offboard/gcore-iam'));
-    for (const dependent of dependents) expect(['patch', 'minor', 'major']).toContain(pending.get(dependent.manifest.name));
+    const dependents = publishablePackages().filter((pkg) =>
+      Object.keys(pkg.manifest.dependencies ?? {}).includes('@offboard/gcore-iam'),
+    );
+    for (const dependent of dependents)
+      expect(['patch', 'minor', 'major']).toContain(pending.get(dependent.manifest.name));
     expect(dependents.map((pkg) => pkg.manifest.name)).toContain('@offboard/offboard');
     // Nothing that neither has a changeset nor depends on the client.
     const expected = new Set(['@offboard/gcore-iam', ...dependents.map((pkg) => pkg.manifest.name)]);

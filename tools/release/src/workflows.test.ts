@@ -12,9 +12,12 @@ const validator = path.join(toolDir, 'node_modules/@action-validator/cli/cli.mjs
 const validate = (file: string) => exec(process.execPath, [validator, file], { cwd: repoRoot });
 
 // Test data, loosely typed on purpose.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML is walked freely in assertions.
 type Workflow = Record<string, any>;
-const workflow = async (name: string): Promise<Workflow> => parse(await readFile(path.join(workflowsDir, name), 'utf8')) as Workflow;
-const steps = (flow: Workflow): Workflow[] => Object.values(flow['jobs'] as Record<string, Workflow>).flatMap((job) => job['steps'] as Workflow[]);
+const workflow = async (name: string): Promise<Workflow> =>
+  parse(await readFile(path.join(workflowsDir, name), 'utf8')) as Workflow;
+const steps = (flow: Workflow): Workflow[] =>
+  Object.values(flow.jobs as Record<string, Workflow>).flatMap((job) => job.steps as Workflow[]);
 
 describe('GitHub workflows', () => {
   it('are ci.yml, release.yml and spec-update.yml', async () => {
@@ -43,26 +46,31 @@ describe('GitHub workflows', () => {
 
   it("ci.yml runs the README's test line, as .ci/run does", async () => {
     const ci = await readFile(path.join(repoRoot, '.ci/run'), 'utf8');
-    const testLine = ci.split('\n').find((line) => /^npx --yes pnpm@\S+ install --frozen-lockfile && npx --yes pnpm@\S+ test$/.test(line));
+    const testLine = ci
+      .split('\n')
+      .find((line) => /^npx --yes pnpm@\S+ install --frozen-lockfile && npx --yes pnpm@\S+ test$/.test(line));
     expect(testLine).toBeDefined();
-    expect(steps(await workflow('ci.yml')).map((step) => step['run'])).toContain(testLine);
+    expect(steps(await workflow('ci.yml')).map((step) => step.run)).toContain(testLine);
   });
 
   it('release.yml versions and publishes through changesets/action with the root scripts, with provenance', async () => {
     const flow = await workflow('release.yml');
-    expect(flow['permissions']).toMatchObject({ 'id-token': 'write', contents: 'write', 'pull-requests': 'write' });
-    const action = steps(flow).find((step) => String(step['uses']).startsWith('changesets/action@'));
-    expect(action?.['with']).toMatchObject({ version: expect.stringMatching(/ version-packages$/), publish: expect.stringMatching(/ release$/) });
-    expect(action?.['env']).toMatchObject({ NPM_CONFIG_PROVENANCE: 'true' });
-    const scripts = readManifest(path.join(repoRoot, 'package.json'))['scripts'] as Record<string, string>;
+    expect(flow.permissions).toMatchObject({ 'id-token': 'write', contents: 'write', 'pull-requests': 'write' });
+    const action = steps(flow).find((step) => String(step.uses).startsWith('changesets/action@'));
+    expect(action?.with).toMatchObject({
+      version: expect.stringMatching(/ version-packages$/),
+      publish: expect.stringMatching(/ release$/),
+    });
+    expect(action?.env).toMatchObject({ NPM_CONFIG_PROVENANCE: 'true' });
+    const scripts = readManifest(path.join(repoRoot, 'package.json')).scripts as Record<string, string>;
     expect(scripts['version-packages']).toBe('changeset version');
-    expect(scripts['release']).toMatch(/pnpm -r publish --access public/);
+    expect(scripts.release).toMatch(/pnpm -r publish --access public/);
   });
 
   it('spec-update.yml runs specs:update on a schedule and opens a pull request', async () => {
     const flow = await workflow('spec-update.yml');
-    expect(flow['on']?.['schedule']).toHaveLength(1);
-    expect(steps(flow).some((step) => String(step['run']).includes(' specs:update '))).toBe(true);
-    expect(steps(flow).some((step) => String(step['uses']).startsWith('peter-evans/create-pull-request@'))).toBe(true);
+    expect(flow.on?.schedule).toHaveLength(1);
+    expect(steps(flow).some((step) => String(step.run).includes(' specs:update '))).toBe(true);
+    expect(steps(flow).some((step) => String(step.uses).startsWith('peter-evans/create-pull-request@'))).toBe(true);
   });
 });

@@ -69,7 +69,17 @@ export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<
   await writeFile(path.join(dir, '.gitignore'), 'node_modules\n');
   await git(dir, 'init', '--quiet', '--initial-branch=main');
   await git(dir, 'add', '.');
-  await git(dir, '-c', 'user.name=release-test', '-c', 'user.email=release-test@localhost', 'commit', '--quiet', '-m', 'workspace');
+  await git(
+    dir,
+    '-c',
+    'user.name=release-test',
+    '-c',
+    'user.email=release-test@localhost',
+    'commit',
+    '--quiet',
+    '-m',
+    'workspace',
+  );
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -81,11 +91,14 @@ async function linkWorkspaceDependencies(dir: string): Promise<void> {
   const workspaceDirs = (root: string) =>
     ['packages', 'tools'].flatMap((group) =>
       existsSync(path.join(root, group))
-        ? readdirSync(path.join(root, group)).map((name) => path.join(root, group, name)).filter((pkg) => existsSync(path.join(pkg, 'package.json')))
+        ? readdirSync(path.join(root, group))
+            .map((name) => path.join(root, group, name))
+            .filter((pkg) => existsSync(path.join(pkg, 'package.json')))
         : [],
     );
   const byName = new Map<string, string>();
-  for (const pkg of [...workspaceDirs(repoRoot), ...workspaceDirs(dir)]) byName.set(readManifest(path.join(pkg, 'package.json')).name, pkg);
+  for (const pkg of [...workspaceDirs(repoRoot), ...workspaceDirs(dir)])
+    byName.set(readManifest(path.join(pkg, 'package.json')).name, pkg);
   for (const pkg of workspaceDirs(dir)) {
     const manifest = readManifest(path.join(pkg, 'package.json'));
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
@@ -102,7 +115,9 @@ async function linkWorkspaceDependencies(dir: string): Promise<void> {
 
 export function git(cwd: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd }, (error, stdout, stderr) => (error ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve(stdout)));
+    execFile('git', args, { cwd }, (error, stdout, stderr) =>
+      error ? reject(new Error(`git ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+    );
   });
 }
 
@@ -126,7 +141,11 @@ export interface Result {
 }
 
 /** Runs a command to its end (never throws on a non-zero exit). */
-export function exec(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Result> {
+export function exec(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Result> {
   return new Promise((resolve) => {
     execFile(command, args, { ...options, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -137,7 +156,9 @@ export function exec(command: string, args: readonly string[], options: { cwd: s
 
 /** A folder whose `pnpm` runs the pnpm pinned in package.json devEngines, for scripts that call `pnpm`. */
 export async function pnpmShim(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const version = (readManifest(path.join(repoRoot, 'package.json')) as { devEngines?: { packageManager?: { version?: string } } }).devEngines?.packageManager?.version;
+  const version = (
+    readManifest(path.join(repoRoot, 'package.json')) as { devEngines?: { packageManager?: { version?: string } } }
+  ).devEngines?.packageManager?.version;
   if (!version) throw new Error('package.json has no devEngines.packageManager.version');
   const dir = await mkdtemp(path.join(tmpdir(), 'offboard-pnpm-'));
   await writeFile(path.join(dir, 'pnpm'), `#!/bin/sh\nexec npx --yes pnpm@${version} "$@"\n`, { mode: 0o755 });

@@ -14,7 +14,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { bundleApi, loadWorkspace, selectApis, type ApiEntry, type Workspace } from '../../codegen/src/apis.js';
+import { type ApiEntry, bundleApi, loadWorkspace, selectApis, type Workspace } from '../../codegen/src/apis.js';
 import { generateApis } from '../../codegen/src/generate.js';
 import { serializeSpec } from '../../codegen/src/serialize.js';
 import { renderChangeset } from './changeset.js';
@@ -42,9 +42,12 @@ const SPEC_FILE = /\.(ya?ml|json)$/;
 export async function findTarget(api: ApiEntry): Promise<Target> {
   const vendorDir = path.join(path.dirname(api.root), 'vendor');
   const vendorFiles = (await readdir(vendorDir).catch(() => [] as string[])).filter((name) => SPEC_FILE.test(name));
-  if (vendorFiles.length > 1) throw new Error(`${api.name}: ${vendorDir} holds ${vendorFiles.length} spec files; specs:diff replaces one`);
+  if (vendorFiles.length > 1)
+    throw new Error(`${api.name}: ${vendorDir} holds ${vendorFiles.length} spec files; specs:diff replaces one`);
   const [vendorFile] = vendorFiles;
-  return vendorFile ? { kind: 'vendor', file: path.join(vendorDir, vendorFile) } : { kind: 'hand-written', file: api.root };
+  return vendorFile
+    ? { kind: 'vendor', file: path.join(vendorDir, vendorFile) }
+    : { kind: 'hand-written', file: api.root };
 }
 
 function externalRefs(node: unknown, found: string[] = []): string[] {
@@ -65,17 +68,21 @@ function checkCandidate(api: ApiEntry, target: Target, text: string): void {
   } catch (error) {
     throw new Error(`the candidate is not YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!document || typeof document !== 'object' || !('openapi' in document)) throw new Error('the candidate is not an OpenAPI document (no `openapi` field)');
+  if (!document || typeof document !== 'object' || !('openapi' in document))
+    throw new Error('the candidate is not an OpenAPI document (no `openapi` field)');
   const refs = externalRefs(document);
   if (target.kind === 'hand-written' && refs.length > 0) {
-    throw new Error(`${api.name} is hand-written: the candidate must be one self-contained file, but it refers to ${refs[0]}`);
+    throw new Error(
+      `${api.name} is hand-written: the candidate must be one self-contained file, but it refers to ${refs[0]}`,
+    );
   }
 }
 
 async function bundleOrThrow(workspace: Workspace, api: ApiEntry, what: string): Promise<Record<string, unknown>> {
   const { document, problems } = await bundleApi(workspace, api);
   const errors = problems.filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) throw new Error(`${what} does not bundle: ${errors.map((problem) => problem.message).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`${what} does not bundle: ${errors.map((problem) => problem.message).join('; ')}`);
   return document;
 }
 
@@ -117,7 +124,8 @@ export async function applyDiff(diff: Diff, log: (line: string) => void): Promis
     written.push(path.relative(rootDir, target.file));
     // A hand-written root is now self-contained: its split files are left over.
     if (target.kind === 'hand-written') {
-      for (const file of await splitFiles(path.dirname(target.file))) log(`no longer referenced (delete it): ${path.relative(rootDir, file)}`);
+      for (const file of await splitFiles(path.dirname(target.file)))
+        log(`no longer referenced (delete it): ${path.relative(rootDir, file)}`);
     }
   }
   const changeset = renderChangeset({ name: api.name, package: api.client.package }, diff.changes, diff.bundled);

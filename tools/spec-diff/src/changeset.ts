@@ -3,7 +3,7 @@
 // that lists the changes. Its name comes from the new spec, so the same candidate twice is the
 // same file.
 import { createHash } from 'node:crypto';
-import { BUMPS, classOf, highestClass, type Change } from './rules.js';
+import { BUMPS, type Change, classOf, highestClass } from './rules.js';
 
 export interface ChangesetFile {
   /** File name inside `.changeset/`. */
@@ -11,7 +11,11 @@ export interface ChangesetFile {
   readonly content: string;
 }
 
-export function renderChangeset(api: { name: string; package: string }, changes: readonly Change[], bundled: string): ChangesetFile | undefined {
+export function renderChangeset(
+  api: { name: string; package: string },
+  changes: readonly Change[],
+  bundled: string,
+): ChangesetFile | undefined {
   const highest = highestClass(changes);
   if (!highest) return undefined;
   const hash = createHash('sha256').update(bundled).digest('hex').slice(0, 8);

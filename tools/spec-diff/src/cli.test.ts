@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { changedFiles, copyRepository, snapshot, type RepoCopy } from './repo-copy.js';
+import { changedFiles, copyRepository, type RepoCopy, snapshot } from './repo-copy.js';
 
 const toolDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -47,8 +47,12 @@ describe('specs:diff on a copy of the repository', () => {
     const result = await specsDiff(copy.dir, 'gcore-iam-reseller', breaking);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.split(/\s/)[0]).toBe('breaking');
-    expect(result.stdout).toMatch(/breaking\s+response-removed\s+DELETE \/iam\/users\/\{userId\}: response 404 removed/);
-    expect(result.stdout).toMatch(/fix\s+description-changed\s+DELETE \/iam\/users\/\{userId\} › response 200: description changed/);
+    expect(result.stdout).toMatch(
+      /breaking\s+response-removed\s+DELETE \/iam\/users\/\{userId\}: response 404 removed/,
+    );
+    expect(result.stdout).toMatch(
+      /fix\s+description-changed\s+DELETE \/iam\/users\/\{userId\} › response 200: description changed/,
+    );
     expect(changedFiles(before, await snapshot(copy.dir))).toEqual([]);
   });
 
@@ -89,7 +93,9 @@ describe('specs:diff on a copy of the repository', () => {
   });
 
   it('hand-written spec: a bundled single file replaces openapi.yaml; a fix is a patch', async () => {
-    const bundled = JSON.parse(await readFile(path.join(copy.dir, 'packages/liveperson-users/openapi.json'), 'utf8')) as {
+    const bundled = JSON.parse(
+      await readFile(path.join(copy.dir, 'packages/liveperson-users/openapi.json'), 'utf8'),
+    ) as {
       info: { description: string };
     };
     bundled.info.description = `${bundled.info.description} Reworded.`;
@@ -99,16 +105,25 @@ describe('specs:diff on a copy of the repository', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.split(/\s/)[0]).toBe('fix');
     expect(result.stdout).toContain('no longer referenced (delete it): specs/liveperson-users/paths/users.yaml');
-    expect(await readFile(path.join(copy.dir, 'specs/liveperson-users/openapi.yaml'), 'utf8')).toBe(await readFile(candidate, 'utf8'));
+    expect(await readFile(path.join(copy.dir, 'specs/liveperson-users/openapi.yaml'), 'utf8')).toBe(
+      await readFile(candidate, 'utf8'),
+    );
     const changesets = await readdir(path.join(copy.dir, '.changeset'));
     const mine = changesets.filter((name) => name.startsWith('spec-liveperson-users-'));
     expect(mine).toHaveLength(1);
-    expect(await readFile(path.join(copy.dir, '.changeset', mine[0]!), 'utf8')).toMatch(/^---\n'@offboard\/liveperson-users': patch\n---\n/);
+    expect(await readFile(path.join(copy.dir, '.changeset', mine[0]!), 'utf8')).toMatch(
+      /^---\n'@offboard\/liveperson-users': patch\n---\n/,
+    );
   });
 
   it('refuses a multi-file candidate for a hand-written spec, and an unknown api, writing nothing', async () => {
     const before = await snapshot(copy.dir);
-    const split = await specsDiff(copy.dir, 'cloudflare-access', path.join(copy.dir, 'specs/cloudflare-access/openapi.yaml'), '--write');
+    const split = await specsDiff(
+      copy.dir,
+      'cloudflare-access',
+      path.join(copy.dir, 'specs/cloudflare-access/openapi.yaml'),
+      '--write',
+    );
     expect(split.code).toBe(1);
     expect(split.stderr).toMatch(/cloudflare-access is hand-written: the candidate must be one self-contained file/);
     const unknown = await specsDiff(copy.dir, 'nope', breaking);

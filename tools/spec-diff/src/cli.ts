@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   // `pnpm specs:diff` runs in the repository root; a relative path means where the user typed it.
-  const cwd = process.env['npm_lifecycle_event'] === 'specs:diff' ? process.env['INIT_CWD'] : undefined;
+  const cwd = process.env.npm_lifecycle_event === 'specs:diff' ? process.env.INIT_CWD : undefined;
   const candidateFile = path.resolve(cwd ?? process.cwd(), candidate);
   const diff = await diffCandidate(path.resolve(values.root), api, candidateFile);
   const out = (line: string) => process.stdout.write(`${line}\n`);

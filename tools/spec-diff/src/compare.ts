@@ -16,7 +16,12 @@ const asArray = (value: Json): Json[] => (Array.isArray(value) ? value : []);
 export function sameJson(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameJson(item, b[index]))
+    );
   }
   if (!isNode(a) || !isNode(b)) return false;
   const keys = Object.keys(a);
@@ -41,7 +46,8 @@ const ANNOTATIONS: Readonly<Record<string, RuleId>> = {
   tags: 'metadata-changed',
 };
 
-const annotationRule = (key: string): RuleId | undefined => ANNOTATIONS[key] ?? (key.startsWith('x-') ? 'metadata-changed' : undefined);
+const annotationRule = (key: string): RuleId | undefined =>
+  ANNOTATIONS[key] ?? (key.startsWith('x-') ? 'metadata-changed' : undefined);
 
 /** Lower bounds (raising one narrows) and upper bounds (lowering one narrows). */
 const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'];
@@ -50,8 +56,21 @@ const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'm
 const RESTRICTIONS = ['format', 'pattern', 'const'];
 
 const SCHEMA_HANDLED = new Set([
-  '$ref', 'type', 'nullable', 'enum', 'required', 'properties', 'additionalProperties', 'items', 'oneOf', 'anyOf',
-  'allOf', 'uniqueItems', ...LOWER_BOUNDS, ...UPPER_BOUNDS, ...RESTRICTIONS,
+  '$ref',
+  'type',
+  'nullable',
+  'enum',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'uniqueItems',
+  ...LOWER_BOUNDS,
+  ...UPPER_BOUNDS,
+  ...RESTRICTIONS,
 ]);
 
 interface Operation {
@@ -81,14 +100,17 @@ class Comparer {
   resolve(document: Node, value: Json): { node: Node; ref?: string } {
     let node = value;
     let ref: string | undefined;
-    for (let depth = 0; isNode(node) && typeof node['$ref'] === 'string' && depth < 32; depth++) {
-      ref = node['$ref'];
+    for (let depth = 0; isNode(node) && typeof node.$ref === 'string' && depth < 32; depth++) {
+      ref = node.$ref;
       if (!ref.startsWith('#/')) throw new Error(`external $ref "${ref}" in a bundled spec`);
       node = ref
         .slice(2)
         .split('/')
         .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .reduce<Json>((parent, key) => (isNode(parent) ? parent[key] : Array.isArray(parent) ? parent[Number(key)] : undefined), document);
+        .reduce<Json>(
+          (parent, key) => (isNode(parent) ? parent[key] : Array.isArray(parent) ? parent[Number(key)] : undefined),
+          document,
+        );
     }
     return ref === undefined ? { node: asNode(node) } : { node: asNode(node), ref };
   }
@@ -129,16 +151,17 @@ class Comparer {
   document(): void {
     const a = this.before;
     const b = this.after;
-    const infoA = asNode(a['info']);
-    const infoB = asNode(b['info']);
+    const infoA = asNode(a.info);
+    const infoB = asNode(b.info);
     this.annotations('info', infoA, infoB);
     for (const key of new Set([...Object.keys(infoA), ...Object.keys(infoB)])) {
-      if (annotationRule(key) === undefined && !sameJson(infoA[key], infoB[key])) this.add('metadata-changed', 'info', `${key} changed`);
+      if (annotationRule(key) === undefined && !sameJson(infoA[key], infoB[key]))
+        this.add('metadata-changed', 'info', `${key} changed`);
     }
-    const serversA = asArray(a['servers']).map(asNode);
-    const serversB = asArray(b['servers']).map(asNode);
-    if (serversA[0]?.['url'] !== serversB[0]?.['url']) {
-      this.add('server-changed', 'servers', `default server ${show(serversA[0]?.['url'])} → ${show(serversB[0]?.['url'])}`);
+    const serversA = asArray(a.servers).map(asNode);
+    const serversB = asArray(b.servers).map(asNode);
+    if (serversA[0]?.url !== serversB[0]?.url) {
+      this.add('server-changed', 'servers', `default server ${show(serversA[0]?.url)} → ${show(serversB[0]?.url)}`);
     } else if (!sameJson(serversA, serversB)) {
       this.add('metadata-changed', 'servers', 'servers changed (the default one is the same)');
     }
@@ -152,8 +175,8 @@ class Comparer {
   }
 
   securitySchemes(): void {
-    const a = asNode(asNode(this.before['components'])['securitySchemes']);
-    const b = asNode(asNode(this.after['components'])['securitySchemes']);
+    const a = asNode(asNode(this.before.components).securitySchemes);
+    const b = asNode(asNode(this.after.components).securitySchemes);
     for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const where = `security scheme ${name}`;
       if (!(name in a) || !(name in b)) continue; // reported where an operation's requirement changes
@@ -161,7 +184,8 @@ class Comparer {
       this.annotations(where, schemeA, schemeB);
       const definitionA = withoutAnnotations(schemeA);
       const definitionB = withoutAnnotations(schemeB);
-      if (!sameJson(definitionA, definitionB)) this.add('auth-scheme-changed', where, `${show(definitionA)} → ${show(definitionB)}`);
+      if (!sameJson(definitionA, definitionB))
+        this.add('auth-scheme-changed', where, `${show(definitionA)} → ${show(definitionB)}`);
     }
   }
 
@@ -179,10 +203,10 @@ class Comparer {
       } else gone.push(operation);
     }
     for (const operation of gone) {
-      const id = operation.node['operationId'];
+      const id = operation.node.operationId;
       const moved = [...unmatched.values()].find(
         (candidate) =>
-          (id !== undefined && candidate.node['operationId'] === id) ||
+          (id !== undefined && candidate.node.operationId === id) ||
           (candidate.method === operation.method && templateOf(candidate.path) === templateOf(operation.path)),
       );
       if (moved) {
@@ -193,31 +217,33 @@ class Comparer {
         this.add('operation-removed', label(operation), `operation ${show(id)} removed`);
       }
     }
-    for (const operation of unmatched.values()) this.add('operation-added', label(operation), `operation ${show(operation.node['operationId'])} added`);
+    for (const operation of unmatched.values())
+      this.add('operation-added', label(operation), `operation ${show(operation.node.operationId)} added`);
     for (const [a, b] of pairs) this.operation(a, b);
   }
 
   operation(a: Operation, b: Operation): void {
     const where = label(a);
-    if (a.node['operationId'] !== b.node['operationId']) {
-      this.add('operation-id-changed', where, `operationId ${show(a.node['operationId'])} → ${show(b.node['operationId'])}`);
+    if (a.node.operationId !== b.node.operationId) {
+      this.add('operation-id-changed', where, `operationId ${show(a.node.operationId)} → ${show(b.node.operationId)}`);
     }
     this.annotations(where, a.node, b.node);
     this.annotations(`${where} (path item)`, a.item, b.item, new Set(['tags', 'deprecated']));
     this.parameters(where, a, b);
-    this.requestBody(where, a.node['requestBody'], b.node['requestBody']);
-    this.responses(where, asNode(a.node['responses']), asNode(b.node['responses']));
-    const securityA = a.node['security'] ?? this.before['security'] ?? [];
-    const securityB = b.node['security'] ?? this.after['security'] ?? [];
-    if (!sameJson(securityA, securityB)) this.add('auth-scheme-changed', where, `security ${show(securityA)} → ${show(securityB)}`);
+    this.requestBody(where, a.node.requestBody, b.node.requestBody);
+    this.responses(where, asNode(a.node.responses), asNode(b.node.responses));
+    const securityA = a.node.security ?? this.before.security ?? [];
+    const securityB = b.node.security ?? this.after.security ?? [];
+    if (!sameJson(securityA, securityB))
+      this.add('auth-scheme-changed', where, `security ${show(securityA)} → ${show(securityB)}`);
     this.rest(where, a.node, b.node, new Set(['operationId', 'parameters', 'requestBody', 'responses', 'security']));
   }
 
   parameterMap(document: Node, operation: Operation): Map<string, Node> {
     const map = new Map<string, Node>();
-    for (const raw of [...asArray(operation.item['parameters']), ...asArray(operation.node['parameters'])]) {
+    for (const raw of [...asArray(operation.item.parameters), ...asArray(operation.node.parameters)]) {
       const parameter = this.resolve(document, raw).node;
-      map.set(`${String(parameter['in'])} ${String(parameter['name'])}`, parameter);
+      map.set(`${String(parameter.in)} ${String(parameter.name)}`, parameter);
     }
     return map;
   }
@@ -232,35 +258,49 @@ class Comparer {
       const old = before.get(key);
       const at = `${where} › parameter ${key}`;
       if (!old) {
-        this.add(parameter['required'] === true ? 'parameter-added-required' : 'parameter-added-optional', where, `parameter ${key} added`);
+        this.add(
+          parameter.required === true ? 'parameter-added-required' : 'parameter-added-optional',
+          where,
+          `parameter ${key} added`,
+        );
         continue;
       }
       this.required(at, old, parameter);
       this.annotations(at, old, parameter);
-      this.schema(`${at} › schema`, old['schema'], parameter['schema']);
+      this.schema(`${at} › schema`, old.schema, parameter.schema);
       this.rest(at, old, parameter, new Set(['name', 'in', 'required', 'schema']));
     }
   }
 
   required(where: string, a: Node, b: Node): void {
-    if (a['required'] === true && b['required'] !== true) this.add('parameter-added-optional', where, 'made optional');
-    if (a['required'] !== true && b['required'] === true) this.add('parameter-added-required', where, 'made required');
+    if (a.required === true && b.required !== true) this.add('parameter-added-optional', where, 'made optional');
+    if (a.required !== true && b.required === true) this.add('parameter-added-required', where, 'made required');
   }
 
   requestBody(where: string, rawA: Json, rawB: Json): void {
     if (rawA === undefined && rawB === undefined) return;
     const [a, b] = this.resolveBoth(rawA, rawB);
-    if (rawB === undefined) return this.add('parameter-removed', where, 'request body removed');
+    if (rawB === undefined) {
+      this.add('parameter-removed', where, 'request body removed');
+      return;
+    }
     if (rawA === undefined) {
-      return this.add(b['required'] === true ? 'parameter-added-required' : 'parameter-added-optional', where, 'request body added');
+      this.add(
+        b.required === true ? 'parameter-added-required' : 'parameter-added-optional',
+        where,
+        'request body added',
+      );
+      return;
     }
     const at = `${where} › request body`;
     this.required(at, a, b);
     this.annotations(at, a, b);
-    const contentA = asNode(a['content']);
-    const contentB = asNode(b['content']);
-    for (const type of Object.keys(contentA)) if (!(type in contentB)) this.add('parameter-removed', at, `media type ${type} removed`);
-    for (const type of Object.keys(contentB)) if (!(type in contentA)) this.add('parameter-added-optional', at, `media type ${type} added`);
+    const contentA = asNode(a.content);
+    const contentB = asNode(b.content);
+    for (const type of Object.keys(contentA))
+      if (!(type in contentB)) this.add('parameter-removed', at, `media type ${type} removed`);
+    for (const type of Object.keys(contentB))
+      if (!(type in contentA)) this.add('parameter-added-optional', at, `media type ${type} added`);
     this.media(at, contentA, contentB);
     this.rest(at, a, b, new Set(['required', 'content']));
   }
@@ -272,31 +312,37 @@ class Comparer {
       const a = asNode(contentA[type]);
       const b = asNode(contentB[type]);
       this.annotations(at, a, b);
-      this.schema(at, a['schema'], b['schema']);
+      this.schema(at, a.schema, b.schema);
       this.rest(at, a, b, new Set(['schema']));
     }
   }
 
   responses(where: string, a: Node, b: Node): void {
-    for (const status of Object.keys(a)) if (!(status in b)) this.add('response-removed', where, `response ${status} removed`);
-    for (const status of Object.keys(b)) if (!(status in a)) this.add('response-added', where, `response ${status} added`);
+    for (const status of Object.keys(a))
+      if (!(status in b)) this.add('response-removed', where, `response ${status} removed`);
+    for (const status of Object.keys(b))
+      if (!(status in a)) this.add('response-added', where, `response ${status} added`);
     for (const status of Object.keys(a).filter((key) => key in b)) {
       const at = `${where} › response ${status}`;
       const [responseA, responseB] = this.resolveBoth(a[status], b[status]);
       this.annotations(at, responseA, responseB);
-      const contentA = asNode(responseA['content']);
-      const contentB = asNode(responseB['content']);
-      for (const type of Object.keys(contentA)) if (!(type in contentB)) this.add('response-removed', at, `media type ${type} removed`);
-      for (const type of Object.keys(contentB)) if (!(type in contentA)) this.add('response-added', at, `media type ${type} added`);
+      const contentA = asNode(responseA.content);
+      const contentB = asNode(responseB.content);
+      for (const type of Object.keys(contentA))
+        if (!(type in contentB)) this.add('response-removed', at, `media type ${type} removed`);
+      for (const type of Object.keys(contentB))
+        if (!(type in contentA)) this.add('response-added', at, `media type ${type} added`);
       this.media(at, contentA, contentB);
-      const headersA = asNode(responseA['headers']);
-      const headersB = asNode(responseB['headers']);
-      for (const name of Object.keys(headersA)) if (!(name in headersB)) this.add('response-removed', at, `header ${name} removed`);
-      for (const name of Object.keys(headersB)) if (!(name in headersA)) this.add('response-added', at, `header ${name} added`);
+      const headersA = asNode(responseA.headers);
+      const headersB = asNode(responseB.headers);
+      for (const name of Object.keys(headersA))
+        if (!(name in headersB)) this.add('response-removed', at, `header ${name} removed`);
+      for (const name of Object.keys(headersB))
+        if (!(name in headersA)) this.add('response-added', at, `header ${name} added`);
       for (const name of Object.keys(headersA).filter((key) => key in headersB)) {
         const [headerA, headerB] = this.resolveBoth(headersA[name], headersB[name]);
         this.annotations(`${at} › header ${name}`, headerA, headerB);
-        this.schema(`${at} › header ${name}`, headerA['schema'], headerB['schema']);
+        this.schema(`${at} › header ${name}`, headerA.schema, headerB.schema);
         this.rest(`${at} › header ${name}`, headerA, headerB, new Set(['schema']));
       }
       this.rest(at, responseA, responseB, new Set(['content', 'headers', 'links']));
@@ -306,7 +352,11 @@ class Comparer {
   schema(where: string, rawA: Json, rawB: Json): void {
     if (rawA === undefined && rawB === undefined) return;
     if (rawA === undefined || rawB === undefined) {
-      this.add(rawA === undefined ? 'type-narrowed' : 'type-widened', where, rawA === undefined ? 'schema added' : 'schema removed');
+      this.add(
+        rawA === undefined ? 'type-narrowed' : 'type-widened',
+        where,
+        rawA === undefined ? 'schema added' : 'schema removed',
+      );
       return;
     }
     const [a, b, pair] = this.resolveBoth(rawA, rawB);
@@ -317,10 +367,10 @@ class Comparer {
     }
     this.annotations(where, a, b);
     this.types(where, a, b);
-    this.enums(where, a['enum'], b['enum']);
+    this.enums(where, a.enum, b.enum);
     this.bounds(where, a, b);
     this.objects(where, a, b);
-    if (a['items'] !== undefined || b['items'] !== undefined) this.schema(`${where}[]`, a['items'], b['items']);
+    if (a.items !== undefined || b.items !== undefined) this.schema(`${where}[]`, a.items, b.items);
     this.branches(where, 'oneOf', a, b);
     this.branches(where, 'anyOf', a, b);
     this.branches(where, 'allOf', a, b);
@@ -332,26 +382,39 @@ class Comparer {
     const typesB = typeSet(b);
     if (typesA === undefined && typesB === undefined) return;
     if (typesA === undefined || typesB === undefined) {
-      this.add(typesA === undefined ? 'type-narrowed' : 'type-widened', where, `type ${describeTypes(typesA)} → ${describeTypes(typesB)}`);
+      this.add(
+        typesA === undefined ? 'type-narrowed' : 'type-widened',
+        where,
+        `type ${describeTypes(typesA)} → ${describeTypes(typesB)}`,
+      );
       return;
     }
     const covers = (set: Set<string>, type: string) => set.has(type) || (type === 'integer' && set.has('number'));
     const lost = [...typesA].filter((type) => !covers(typesB, type));
     const gained = [...typesB].filter((type) => !covers(typesA, type));
     if (lost.length > 0) this.add('type-narrowed', where, `type ${describeTypes(typesA)} → ${describeTypes(typesB)}`);
-    else if (gained.length > 0) this.add('type-widened', where, `type ${describeTypes(typesA)} → ${describeTypes(typesB)}`);
+    else if (gained.length > 0)
+      this.add('type-widened', where, `type ${describeTypes(typesA)} → ${describeTypes(typesB)}`);
   }
 
   enums(where: string, a: Json, b: Json): void {
     if (a === undefined && b === undefined) return;
     if (a === undefined || b === undefined) {
-      this.add(a === undefined ? 'type-narrowed' : 'type-widened', where, a === undefined ? `enum ${show(b)} added` : 'enum removed');
+      this.add(
+        a === undefined ? 'type-narrowed' : 'type-widened',
+        where,
+        a === undefined ? `enum ${show(b)} added` : 'enum removed',
+      );
       return;
     }
     const valuesA = asArray(a);
     const valuesB = asArray(b);
-    for (const value of valuesA) if (!valuesB.some((other) => sameJson(other, value))) this.add('enum-value-removed', where, `enum value ${show(value)} removed`);
-    for (const value of valuesB) if (!valuesA.some((other) => sameJson(other, value))) this.add('enum-value-added', where, `enum value ${show(value)} added`);
+    for (const value of valuesA)
+      if (!valuesB.some((other) => sameJson(other, value)))
+        this.add('enum-value-removed', where, `enum value ${show(value)} removed`);
+    for (const value of valuesB)
+      if (!valuesA.some((other) => sameJson(other, value)))
+        this.add('enum-value-added', where, `enum value ${show(value)} added`);
   }
 
   bounds(where: string, a: Node, b: Node): void {
@@ -373,28 +436,37 @@ class Comparer {
     for (const key of RESTRICTIONS) {
       if (!sameJson(a[key], b[key])) change(key, b[key] !== undefined);
     }
-    if (a['uniqueItems'] !== b['uniqueItems']) change('uniqueItems', b['uniqueItems'] === true);
+    if (a.uniqueItems !== b.uniqueItems) change('uniqueItems', b.uniqueItems === true);
   }
 
   objects(where: string, a: Node, b: Node): void {
-    const requiredA = asArray(a['required']);
-    const requiredB = asArray(b['required']);
-    for (const name of requiredB) if (!requiredA.includes(name)) this.add('type-narrowed', where, `property ${show(name)} now required`);
-    for (const name of requiredA) if (!requiredB.includes(name)) this.add('type-widened', where, `property ${show(name)} now optional`);
-    const propertiesA = asNode(a['properties']);
-    const propertiesB = asNode(b['properties']);
-    for (const name of Object.keys(propertiesA)) if (!(name in propertiesB)) this.add('property-removed', where, `property ${show(name)} removed`);
-    for (const name of Object.keys(propertiesB)) if (!(name in propertiesA)) this.add('property-added', where, `property ${show(name)} added`);
+    const requiredA = asArray(a.required);
+    const requiredB = asArray(b.required);
+    for (const name of requiredB)
+      if (!requiredA.includes(name)) this.add('type-narrowed', where, `property ${show(name)} now required`);
+    for (const name of requiredA)
+      if (!requiredB.includes(name)) this.add('type-widened', where, `property ${show(name)} now optional`);
+    const propertiesA = asNode(a.properties);
+    const propertiesB = asNode(b.properties);
+    for (const name of Object.keys(propertiesA))
+      if (!(name in propertiesB)) this.add('property-removed', where, `property ${show(name)} removed`);
+    for (const name of Object.keys(propertiesB))
+      if (!(name in propertiesA)) this.add('property-added', where, `property ${show(name)} added`);
     for (const name of Object.keys(propertiesA).filter((key) => key in propertiesB)) {
       this.schema(`${where}.${name}`, propertiesA[name], propertiesB[name]);
     }
-    const extraA = a['additionalProperties'];
-    const extraB = b['additionalProperties'];
+    const extraA = a.additionalProperties;
+    const extraB = b.additionalProperties;
     if (sameJson(extraA, extraB)) return;
     // Open (absent or true) > a schema > closed (false).
     const openness = (value: Json) => (value === false ? 0 : value === undefined || value === true ? 2 : 1);
     if (openness(extraA) === 1 && openness(extraB) === 1) this.schema(`${where}{}`, extraA, extraB);
-    else this.add(openness(extraB) < openness(extraA) ? 'type-narrowed' : 'type-widened', where, `additionalProperties ${show(extraA)} → ${show(extraB)}`);
+    else
+      this.add(
+        openness(extraB) < openness(extraA) ? 'type-narrowed' : 'type-widened',
+        where,
+        `additionalProperties ${show(extraA)} → ${show(extraB)}`,
+      );
   }
 
   branches(where: string, key: 'oneOf' | 'anyOf' | 'allOf', a: Node, b: Node): void {
@@ -406,11 +478,16 @@ class Comparer {
       return;
     }
     const shared = Math.min(branchesA.length, branchesB.length);
-    for (let index = 0; index < shared; index++) this.schema(`${where} ${key}[${index}]`, branchesA[index], branchesB[index]);
+    for (let index = 0; index < shared; index++)
+      this.schema(`${where} ${key}[${index}]`, branchesA[index], branchesB[index]);
     if (branchesA.length === branchesB.length) return;
     // More oneOf/anyOf branches accept more; more allOf branches accept less.
     const more = branchesB.length > branchesA.length;
-    this.add(more === (key === 'allOf') ? 'type-narrowed' : 'type-widened', where, `${key} has ${branchesB.length} branches (was ${branchesA.length})`);
+    this.add(
+      more === (key === 'allOf') ? 'type-narrowed' : 'type-widened',
+      where,
+      `${key} has ${branchesB.length} branches (was ${branchesA.length})`,
+    );
   }
 }
 
@@ -420,10 +497,10 @@ function withoutAnnotations(node: Node): Node {
 
 /** The JSON types a schema allows (`null` included for OpenAPI 3.0's `nullable`), or undefined for any. */
 function typeSet(schema: Node): Set<string> | undefined {
-  const type = schema['type'];
+  const type = schema.type;
   if (type === undefined) return undefined;
   const types = new Set((Array.isArray(type) ? type : [type]).map(String));
-  if (schema['nullable'] === true) types.add('null');
+  if (schema.nullable === true) types.add('null');
   return types;
 }
 
@@ -431,7 +508,7 @@ const describeTypes = (types: Set<string> | undefined) => (types ? [...types].jo
 
 function listOperations(document: Node): Operation[] {
   const operations: Operation[] = [];
-  for (const [path, rawItem] of Object.entries(asNode(document['paths']))) {
+  for (const [path, rawItem] of Object.entries(asNode(document.paths))) {
     const item = asNode(rawItem);
     for (const method of METHODS) {
       if (isNode(item[method])) operations.push({ method, path, item, node: item[method] });

@@ -1,4 +1,14 @@
-export { applyDiff, diffCandidate, findTarget, type Diff, type Target } from './apply.js';
+export { applyDiff, type Diff, diffCandidate, findTarget, type Target } from './apply.js';
 export { compareSpecs } from './compare.js';
 export { formatReport } from './report.js';
-export { BUMPS, CLASSES, RULES, classOf, highestClass, rulesTable, type Change, type ChangeClass, type RuleId } from './rules.js';
+export {
+  BUMPS,
+  type Change,
+  type ChangeClass,
+  CLASSES,
+  classOf,
+  highestClass,
+  RULES,
+  type RuleId,
+  rulesTable,
+} from './rules.js';

@@ -16,7 +16,8 @@ export interface RepoCopy {
 
 export async function copyRepository(from = repoRoot): Promise<RepoCopy> {
   const dir = await mkdtemp(path.join(tmpdir(), 'offboard-repo-'));
-  for (const file of ['redocly.yaml', 'LICENSE', 'specs']) await cp(path.join(from, file), path.join(dir, file), { recursive: true });
+  for (const file of ['redocly.yaml', 'LICENSE', 'specs'])
+    await cp(path.join(from, file), path.join(dir, file), { recursive: true });
   const skip = new Set(['node_modules', 'dist', '.turbo']);
   for (const entry of await readdir(path.join(from, 'packages'), { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
@@ -36,7 +37,12 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    files.set(path.relative(dir, file), createHash('sha256').update(await readFile(file)).digest('hex'));
+    files.set(
+      path.relative(dir, file),
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    );
   }
   return files;
 }

@@ -10,6 +10,8 @@ export function formatReport(diff: Pick<Diff, 'api' | 'changes'>): string[] {
   const ruleWidth = Math.max(...diff.changes.map((change) => change.rule.length));
   return [
     `${highest} ${name}: ${diff.changes.length} change${diff.changes.length === 1 ? '' : 's'}, ${client.package} needs a ${BUMPS[highest]} release`,
-    ...diff.changes.map((change) => `  ${classOf(change).padEnd(8)}  ${change.rule.padEnd(ruleWidth)}  ${change.where}: ${change.detail}`),
+    ...diff.changes.map(
+      (change) => `  ${classOf(change).padEnd(8)}  ${change.rule.padEnd(ruleWidth)}  ${change.where}: ${change.detail}`,
+    ),
   ];
 }

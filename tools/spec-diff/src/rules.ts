@@ -25,14 +25,23 @@ export const RULES = {
     class: 'breaking',
     when: 'an operation moved to another path: same operationId, or same method on a path that differs only in parameter names',
   },
-  'operation-id-changed': { class: 'breaking', when: "an operation's `operationId` changed (it names the generated `operations` entry)" },
-  'response-removed': { class: 'breaking', when: 'a response status, a response media type or a response header is gone' },
+  'operation-id-changed': {
+    class: 'breaking',
+    when: "an operation's `operationId` changed (it names the generated `operations` entry)",
+  },
+  'response-removed': {
+    class: 'breaking',
+    when: 'a response status, a response media type or a response header is gone',
+  },
   'parameter-added-required': {
     class: 'breaking',
     when: 'a new required parameter or request body, or an optional one made required',
   },
   'parameter-removed': { class: 'breaking', when: 'a parameter, the request body or a request media type is gone' },
-  'property-removed': { class: 'breaking', when: 'an object property is gone (its field disappears from the generated type)' },
+  'property-removed': {
+    class: 'breaking',
+    when: 'an object property is gone (its field disappears from the generated type)',
+  },
   'type-narrowed': {
     class: 'breaking',
     when: 'a schema accepts less: a type or `null` dropped, `format`, `pattern`, `const` or `enum` added or changed, a bound tightened, a property made required, `additionalProperties` closed, a `oneOf`/`anyOf` branch dropped or an `allOf` branch added',
@@ -84,6 +93,8 @@ export function highestClass(changes: readonly Change[]): ChangeClass | undefine
 
 /** The rules table as Markdown, for README.md. */
 export function rulesTable(): string {
-  const rows = Object.entries(RULES).map(([id, rule]) => `| \`${id}\` | ${rule.class} (${BUMPS[rule.class]}) | ${rule.when} |`);
+  const rows = Object.entries(RULES).map(
+    ([id, rule]) => `| \`${id}\` | ${rule.class} (${BUMPS[rule.class]}) | ${rule.when} |`,
+  );
   return ['| rule | class (bump) | when |', '|---|---|---|', ...rows].join('\n');
 }

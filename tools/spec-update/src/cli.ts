@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SOURCES_FILE, loadSources } from './sources.js';
+import { loadSources, SOURCES_FILE } from './sources.js';
 import { updateSpecs } from './update.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -22,7 +22,9 @@ async function main(argv: readonly string[]): Promise<number> {
     log: (line) => process.stdout.write(`${line}\n`),
   });
   const count = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
-  process.stdout.write(`specs:update: ${count('updated')} updated, ${count('up to date')} up to date, ${count('skipped')} skipped, ${count('failed')} failed\n`);
+  process.stdout.write(
+    `specs:update: ${count('updated')} updated, ${count('up to date')} up to date, ${count('skipped')} skipped, ${count('failed')} failed\n`,
+  );
   return count('failed') > 0 ? 1 : 0;
 }
 

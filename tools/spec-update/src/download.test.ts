@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedLoader, download } from './download.js';
-import { serve, type Loopback } from './loopback.js';
+import { type Loopback, serve } from './loopback.js';
 
 describe('download (against a loopback server)', () => {
   let server: Loopback;

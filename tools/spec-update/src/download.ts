@@ -16,7 +16,10 @@ export async function download(url: string, { timeoutMs = 30_000 }: DownloadOpti
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((error as Error).cause ?? error);
+    const reason =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : String((error as Error).cause ?? error);
     throw new Error(`download ${url}: ${reason}`);
   }
   if (!response.ok) {
@@ -26,7 +29,9 @@ export async function download(url: string, { timeoutMs = 30_000 }: DownloadOpti
   try {
     return await response.text();
   } catch (error) {
-    throw new Error(`download ${url}: ${error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(error)}`);
+    throw new Error(
+      `download ${url}: ${error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(error)}`,
+    );
   }
 }
 
@@ -38,7 +43,8 @@ export function parseDocument(url: string, text: string): SpecDocument {
   } catch (error) {
     throw new Error(`${url} is not YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!document || typeof document !== 'object' || Array.isArray(document)) throw new Error(`${url} is not a YAML or JSON object`);
+  if (!document || typeof document !== 'object' || Array.isArray(document))
+    throw new Error(`${url} is not a YAML or JSON object`);
   return document as SpecDocument;
 }
 

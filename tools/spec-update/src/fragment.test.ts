@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot } from '@offboard/spec-diff/repo-copy';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '@offboard/spec-diff/repo-copy';
 import type { Loader, SpecDocument } from './download.js';
 import { extractFragment } from './fragment.js';
 
 // Test data, loosely typed on purpose.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML is walked freely in assertions.
 type Doc = Record<string, any>;
-const vendor = async (file: string): Promise<Doc> => parse(await readFile(path.join(repoRoot, 'specs', file), 'utf8')) as Doc;
+const vendor = async (file: string): Promise<Doc> =>
+  parse(await readFile(path.join(repoRoot, 'specs', file), 'utf8')) as Doc;
 const noLoads: Loader = (url) => Promise.reject(new Error(`unexpected load of ${url}`));
 
 describe('extractFragment: the vendored fragment, cut out of a whole spec', () => {
@@ -18,17 +20,30 @@ describe('extractFragment: the vendored fragment, cut out of a whole spec', () =
     whole.paths['/iam/users/{userId}'].get = {
       summary: 'Get user',
       parameters: [{ $ref: '#/components/parameters/UserID' }],
-      responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } } } },
+      responses: {
+        '200': {
+          description: 'ok',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+        },
+      },
     };
     whole.paths['/iam/clients'] = { get: { responses: { '401': { $ref: '#/components/responses/401' } } } };
     whole.components.schemas.User = { type: 'object', properties: { id: { type: 'integer' } } };
     whole.components.securitySchemes.Other = { type: 'http', scheme: 'bearer' };
-    expect(await extractFragment(whole, 'https://example.com/iam_reseller_api.yaml', fragment, noLoads)).toEqual(fragment);
+    expect(await extractFragment(whole, 'https://example.com/iam_reseller_api.yaml', fragment, noLoads)).toEqual(
+      fragment,
+    );
   });
 
   it('gives back the nscale fragment from a spec that $refs a shared file by URL', async () => {
     const fragment = await vendor('nscale-identity/vendor/identity-openapi.delete-organization-user.yaml');
-    const common = { openapi: '3.0.3', components: { responses: structuredClone(fragment.components.responses), schemas: structuredClone(fragment.components.schemas) } };
+    const common = {
+      openapi: '3.0.3',
+      components: {
+        responses: structuredClone(fragment.components.responses),
+        schemas: structuredClone(fragment.components.schemas),
+      },
+    };
     const whole = structuredClone(fragment);
     delete whole.components.responses;
     delete whole.components.schemas;
@@ -42,7 +57,9 @@ describe('extractFragment: the vendored fragment, cut out of a whole spec', () =
       if (url !== 'https://example.com/core/common.spec.yaml') throw new Error(`no ${url}`);
       return common as SpecDocument;
     };
-    expect(await extractFragment(whole, 'https://example.com/identity/server.spec.yaml', fragment, load)).toEqual(fragment);
+    expect(await extractFragment(whole, 'https://example.com/identity/server.spec.yaml', fragment, load)).toEqual(
+      fragment,
+    );
     expect(new Set(loads)).toEqual(new Set(['https://example.com/core/common.spec.yaml']));
   });
 
@@ -50,7 +67,9 @@ describe('extractFragment: the vendored fragment, cut out of a whole spec', () =
     const fragment = await vendor('gcore-iam-reseller/vendor/iam_reseller_api.delete-user.yaml');
     const moved = structuredClone(fragment);
     moved.paths['/iam/users/{userId}'] = { get: moved.paths['/iam/users/{userId}'].delete };
-    await expect(extractFragment(moved, 'https://example.com/a.yaml', fragment, noLoads)).rejects.toThrow('https://example.com/a.yaml has no DELETE /iam/users/{userId}');
+    await expect(extractFragment(moved, 'https://example.com/a.yaml', fragment, noLoads)).rejects.toThrow(
+      'https://example.com/a.yaml has no DELETE /iam/users/{userId}',
+    );
 
     const twice = structuredClone(fragment);
     twice.paths['/iam/users/{userId}'].delete.responses['404'] = { $ref: 'other.yaml#/components/responses/401' };

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { findTarget } from '@offboard/spec-diff';
 import { repoRoot } from '@offboard/spec-diff/repo-copy';
+import { describe, expect, it } from 'vitest';
 import { loadWorkspace } from '../../codegen/src/apis.js';
 import { loadSources } from './sources.js';
 
@@ -14,7 +14,10 @@ describe('sources.yaml', () => {
     expect([...sources.keys()].sort()).toEqual(workspace.apis.map((api) => api.name).sort());
     for (const api of workspace.apis) {
       const { kind } = await findTarget(api);
-      expect({ api: api.name, source: sources.get(api.name) === 'none' ? 'none' : 'url' }).toEqual({ api: api.name, source: kind === 'vendor' ? 'url' : 'none' });
+      expect({ api: api.name, source: sources.get(api.name) === 'none' ? 'none' : 'url' }).toEqual({
+        api: api.name,
+        source: kind === 'vendor' ? 'url' : 'none',
+      });
     }
   });
 
@@ -25,7 +28,12 @@ describe('sources.yaml', () => {
       await writeFile(file, 'a: ftp://example.com/spec.yaml\n');
       await expect(loadSources(file)).rejects.toThrow('a must be an http(s) URL or none');
       await writeFile(file, 'a: https://example.com/spec.yaml\nb: none\n');
-      expect(await loadSources(file)).toEqual(new Map<string, URL | 'none'>([['a', new URL('https://example.com/spec.yaml')], ['b', 'none']]));
+      expect(await loadSources(file)).toEqual(
+        new Map<string, URL | 'none'>([
+          ['a', new URL('https://example.com/spec.yaml')],
+          ['b', 'none'],
+        ]),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

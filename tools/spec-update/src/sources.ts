@@ -11,7 +11,8 @@ export type Sources = ReadonlyMap<string, URL | 'none'>;
 
 export async function loadSources(file = SOURCES_FILE): Promise<Sources> {
   const raw: unknown = parse(await readFile(file, 'utf8'));
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: expected a map of api → URL or none`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`${file}: expected a map of api → URL or none`);
   return new Map(
     Object.entries(raw).map(([api, value]): [string, URL | 'none'] => {
       if (value === 'none') return [api, 'none'];

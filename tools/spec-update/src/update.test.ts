@@ -5,10 +5,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { changedFiles, copyRepository, type RepoCopy, snapshot } from '@offboard/spec-diff/repo-copy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { changedFiles, copyRepository, snapshot, type RepoCopy } from '@offboard/spec-diff/repo-copy';
-import { serve, type Loopback } from './loopback.js';
+import { type Loopback, serve } from './loopback.js';
 
 const toolDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -25,6 +25,7 @@ async function specsUpdate(...args: string[]): Promise<{ code: number; stdout: s
 }
 
 // Test data, loosely typed on purpose.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML is walked freely in assertions.
 type Doc = Record<string, any>;
 const VENDOR = {
   'gcore-iam': 'specs/gcore-iam/vendor/iam_api.revoke-client-user-access.yaml',
@@ -36,7 +37,8 @@ describe('specs:update against a loopback "upstream"', () => {
   let copy: RepoCopy;
   let upstream: Loopback;
   let sources: string;
-  const vendor = async (api: keyof typeof VENDOR): Promise<Doc> => parse(await readFile(path.join(copy.dir, VENDOR[api]), 'utf8')) as Doc;
+  const vendor = async (api: keyof typeof VENDOR): Promise<Doc> =>
+    parse(await readFile(path.join(copy.dir, VENDOR[api]), 'utf8')) as Doc;
 
   beforeAll(async () => {
     copy = await copyRepository();
@@ -48,11 +50,16 @@ describe('specs:update against a loopback "upstream"', () => {
     delete reseller.paths['/iam/users/{userId}'].delete.responses['404'];
     // nscale: the error responses live in a shared file, $ref'd by URL; its error enum gained a code.
     const identity = await vendor('nscale-identity');
-    const common = { openapi: '3.0.3', components: { responses: identity.components.responses, schemas: identity.components.schemas } };
+    const common = {
+      openapi: '3.0.3',
+      components: { responses: identity.components.responses, schemas: identity.components.schemas },
+    };
     common.components.schemas.error.properties.error.enum.push('too_many_requests');
     delete identity.components.responses;
     delete identity.components.schemas;
-    for (const response of Object.values(identity.paths['/api/v1/organizations/{organizationID}/users/{userID}'].delete.responses) as Doc[]) {
+    for (const response of Object.values(
+      identity.paths['/api/v1/organizations/{organizationID}/users/{userID}'].delete.responses,
+    ) as Doc[]) {
       if (response.$ref) response.$ref = response.$ref.replace('#', '../core/common.spec.yaml#');
     }
     upstream = await serve({
@@ -91,14 +98,25 @@ describe('specs:update against a loopback "upstream"', () => {
 
     const changed = changedFiles(before, await snapshot(copy.dir)).filter((file) => file !== 'sources.yaml');
     expect(changed).toEqual(
-      expect.arrayContaining([VENDOR['gcore-iam-reseller'], VENDOR['nscale-identity'], 'packages/gcore-iam-reseller/openapi.json', 'packages/nscale-identity/openapi.json']),
+      expect.arrayContaining([
+        VENDOR['gcore-iam-reseller'],
+        VENDOR['nscale-identity'],
+        'packages/gcore-iam-reseller/openapi.json',
+        'packages/nscale-identity/openapi.json',
+      ]),
     );
     expect(changed.filter((file) => /gcore-iam\/|cloudflare|liveperson/.test(file))).toEqual([]);
     const changesets = await readdir(path.join(copy.dir, '.changeset'));
     const bumps = await Promise.all(
-      changesets.filter((name) => name.endsWith('.md')).map(async (name) => parse((await readFile(path.join(copy.dir, '.changeset', name), 'utf8')).split(/^---$/m)[1]!)),
+      changesets
+        .filter((name) => name.endsWith('.md'))
+        .map(async (name) =>
+          parse((await readFile(path.join(copy.dir, '.changeset', name), 'utf8')).split(/^---$/m)[1]!),
+        ),
     );
-    expect(bumps).toEqual(expect.arrayContaining([{ '@offboard/gcore-iam-reseller': 'major' }, { '@offboard/nscale-identity': 'minor' }]));
+    expect(bumps).toEqual(
+      expect.arrayContaining([{ '@offboard/gcore-iam-reseller': 'major' }, { '@offboard/nscale-identity': 'minor' }]),
+    );
     expect(bumps).toHaveLength(2);
     // The shared file was fetched once and its components inlined under their own names.
     expect(upstream.hits.get('/core/common.spec.yaml')).toBe(1);

@@ -4,8 +4,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  applyDiff,
+  type ChangeClass,
+  diffCandidate,
+  findTarget,
+  formatReport,
+  highestClass,
+} from '@offboard/spec-diff';
 import { parse, stringify } from 'yaml';
-import { applyDiff, diffCandidate, findTarget, formatReport, highestClass, type ChangeClass } from '@offboard/spec-diff';
 import { loadWorkspace, selectApis } from '../../codegen/src/apis.js';
 import { cachedLoader, type DownloadOptions } from './download.js';
 import { extractFragment } from './fragment.js';
@@ -14,7 +21,12 @@ import type { Sources } from './sources.js';
 export type Outcome =
   | { readonly api: string; readonly status: 'skipped'; readonly reason: string }
   | { readonly api: string; readonly status: 'up to date' }
-  | { readonly api: string; readonly status: 'updated'; readonly highest: ChangeClass | 'none'; readonly written: readonly string[] }
+  | {
+      readonly api: string;
+      readonly status: 'updated';
+      readonly highest: ChangeClass | 'none';
+      readonly written: readonly string[];
+    }
   | { readonly api: string; readonly status: 'failed'; readonly error: string };
 
 export interface UpdateOptions extends DownloadOptions {
@@ -25,10 +37,17 @@ export interface UpdateOptions extends DownloadOptions {
   readonly log?: (line: string) => void;
 }
 
-export async function updateSpecs({ rootDir, sources, apis = [], log = () => undefined, ...download }: UpdateOptions): Promise<Outcome[]> {
+export async function updateSpecs({
+  rootDir,
+  sources,
+  apis = [],
+  log = () => undefined,
+  ...download
+}: UpdateOptions): Promise<Outcome[]> {
   const workspace = await loadWorkspace(path.join(rootDir, 'redocly.yaml'));
   const unlisted = workspace.apis.filter((api) => !sources.has(api.name)).map((api) => api.name);
-  if (unlisted.length > 0) throw new Error(`no source listed for ${unlisted.join(', ')} (tools/spec-update/sources.yaml)`);
+  if (unlisted.length > 0)
+    throw new Error(`no source listed for ${unlisted.join(', ')} (tools/spec-update/sources.yaml)`);
   const load = cachedLoader(download);
   const outcomes: Outcome[] = [];
   for (const api of selectApis(workspace, apis)) {

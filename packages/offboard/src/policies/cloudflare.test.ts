@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, startFakeProviders, type FakeProviders } from '../../test/fake-providers.js';
+import { emptyState, type FakeProviders, startFakeProviders } from '../../test/fake-providers.js';
 import { runOne, stepsOf } from '../../test/harness.js';
 import { canonicalTarget } from '../offboard.js';
 import type { Target } from '../types.js';
@@ -31,6 +31,8 @@ describe('cloudflare policy', () => {
 
   it('refuses an account id over 32 characters or a user id that is not a UUID', () => {
     expect(() => canonicalTarget({ ...target, account: `${account}0` })).toThrow(/cloudflare: account .* at most 32/);
-    expect(() => canonicalTarget({ ...target, user: '42' })).toThrow(/cloudflare: user "42" is not valid: user_id must be a UUID/);
+    expect(() => canonicalTarget({ ...target, user: '42' })).toThrow(
+      /cloudflare: user "42" is not valid: user_id must be a UUID/,
+    );
   });
 });

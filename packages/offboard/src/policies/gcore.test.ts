@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, startFakeProviders, type FakeProviders } from '../../test/fake-providers.js';
+import { emptyState, type FakeProviders, startFakeProviders } from '../../test/fake-providers.js';
 import { runOne, stepsOf } from '../../test/harness.js';
 import type { Target } from '../types.js';
 
@@ -89,21 +89,39 @@ describe('gcore policy', () => {
 
   it('turns a 403 about tokens that appeared meanwhile into blocked, naming --revoke-tokens', async () => {
     inAccounts(7, 100);
-    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 403, body: { message: "You can't remove the user as they have active tokens" }, times: 1 });
+    fake.faults.push({
+      method: 'DELETE',
+      path: /^\/iam\/users\/7$/,
+      status: 403,
+      body: { message: "You can't remove the user as they have active tokens" },
+      times: 1,
+    });
     const result = await runOne(fake, 'apply', target);
     expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringMatching(/--revoke-tokens/) });
   });
 
   it('turns a 403 about several accounts into blocked, naming --all-accounts', async () => {
     inAccounts(7, 100);
-    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 403, body: { message: 'Cannot delete user with multiple accounts.' }, times: 1 });
+    fake.faults.push({
+      method: 'DELETE',
+      path: /^\/iam\/users\/7$/,
+      status: 403,
+      body: { message: 'Cannot delete user with multiple accounts.' },
+      times: 1,
+    });
     const result = await runOne(fake, 'apply', target);
     expect(result).toMatchObject({ outcome: 'blocked', reason: expect.stringMatching(/--all-accounts/) });
   });
 
   it('reports any other 403 as failed, with the provider message', async () => {
     inAccounts(7, 100);
-    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 403, body: { message: 'You do not have permission to perform this action.' }, times: 1 });
+    fake.faults.push({
+      method: 'DELETE',
+      path: /^\/iam\/users\/7$/,
+      status: 403,
+      body: { message: 'You do not have permission to perform this action.' },
+      times: 1,
+    });
     const result = await runOne(fake, 'apply', target);
     expect(result).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/403 .*permission/) });
   });

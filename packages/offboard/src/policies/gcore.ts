@@ -10,7 +10,7 @@
 //     → its other accounts are unknown, so revoke the target account only, never delete.
 // The v1 token endpoints are deprecated and gone upstream: never used. A 403 that still happens
 // (the state changed under us) becomes `blocked`, with the flag that resolves it.
-import { api as iamApi, NotFoundError, PermissionDeniedError, type Client as IamClient } from '@offboard/gcore-iam';
+import { type Client as IamClient, api as iamApi, NotFoundError, PermissionDeniedError } from '@offboard/gcore-iam';
 import type { Client as ResellerClient } from '@offboard/gcore-iam-reseller';
 import type { StepLog } from '../steps.js';
 import { InputError, type Verdict } from '../types.js';
@@ -76,13 +76,20 @@ function blockedBy(error: unknown, userId: number, operation: 'delete-user' | 'r
     return { outcome: 'blocked', reason: `Gcore refused: user ${userId} has API tokens; rerun with --revoke-tokens` };
   }
   if (operation === 'delete-user' && /\b(multiple|several|other) accounts\b/i.test(message)) {
-    return { outcome: 'blocked', reason: `Gcore refused: user ${userId} still has access to other accounts; rerun with --all-accounts` };
+    return {
+      outcome: 'blocked',
+      reason: `Gcore refused: user ${userId} still has access to other accounts; rerun with --all-accounts`,
+    };
   }
   return undefined;
 }
 
 /** A final delete whose documented 403s become `blocked`. */
-async function guarded(operation: 'delete-user' | 'revoke-access', userId: number, run: () => Promise<Verdict>): Promise<Verdict> {
+async function guarded(
+  operation: 'delete-user' | 'revoke-access',
+  userId: number,
+  run: () => Promise<Verdict>,
+): Promise<Verdict> {
   try {
     return await run();
   } catch (error) {
@@ -96,12 +103,17 @@ export const gcorePolicy: Policy<GcoreClients> = {
   provider: 'gcore',
 
   canonical(target) {
-    const canonical = canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, { account: 'clientId', user: 'userId' });
+    const canonical = canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, {
+      account: 'clientId',
+      user: 'userId',
+    });
     // The spec's ids are plain integers, which the client and this policy handle as JS numbers:
     // beyond 2^53 a number is not exact, and would name another user.
     for (const field of ['account', 'user'] as const) {
       if (!Number.isSafeInteger(Number(canonical[field]))) {
-        throw new InputError(`${field} ${canonical[field]} is not valid: Gcore ids must be at most ${Number.MAX_SAFE_INTEGER}`);
+        throw new InputError(
+          `${field} ${canonical[field]} is not valid: Gcore ids must be at most ${Number.MAX_SAFE_INTEGER}`,
+        );
       }
     }
     return canonical;
@@ -119,7 +131,8 @@ export const gcorePolicy: Policy<GcoreClients> = {
         iam.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
       );
     } catch (error) {
-      if (error instanceof NotFoundError) return { outcome: 'already-absent', reason: `user ${userId} is not in account ${clientId}` };
+      if (error instanceof NotFoundError)
+        return { outcome: 'already-absent', reason: `user ${userId} is not in account ${clientId}` };
       throw error;
     }
 
@@ -148,7 +161,9 @@ export const gcorePolicy: Policy<GcoreClients> = {
       for (const tokenId of tokens.get(account) ?? []) {
         await removeIfPresent(() =>
           log.write('DELETE', `/iam/v2/clients/${account}/tokens/${tokenId}`, () =>
-            iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', { params: { path: { clientId: account, tokenId } } }),
+            iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', {
+              params: { path: { clientId: account, tokenId } },
+            }),
           ),
         );
       }
@@ -156,7 +171,9 @@ export const gcorePolicy: Policy<GcoreClients> = {
         const revoked = await guarded('revoke-access', userId, async () => {
           await removeIfPresent(() =>
             log.write('DELETE', `/iam/clients/${account}/client-users/${userId}`, () =>
-              iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: account, userId } } }),
+              iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', {
+                params: { path: { clientId: account, userId } },
+              }),
             ),
           );
           return { outcome: 'removed' };
@@ -167,10 +184,18 @@ export const gcorePolicy: Policy<GcoreClients> = {
     const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
     if (deletesUser) {
       return guarded('delete-user', userId, () =>
-        finalDelete(log, `/iam/users/${userId}`, () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
-          done: { outcome: 'deleted', ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}) },
-          absent,
-        }),
+        finalDelete(
+          log,
+          `/iam/users/${userId}`,
+          () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }),
+          {
+            done: {
+              outcome: 'deleted',
+              ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}),
+            },
+            absent,
+          },
+        ),
       );
     }
     const keeps =

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, startFakeProviders, type FakeProviders } from '../../test/fake-providers.js';
+import { emptyState, type FakeProviders, startFakeProviders } from '../../test/fake-providers.js';
 import { offboarderFor, runOne, stepsOf } from '../../test/harness.js';
 import type { Target } from '../types.js';
 
@@ -14,7 +14,8 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const ifMatchSent = () => fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.headers['if-match']);
+const ifMatchSent = () =>
+  fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.headers['if-match']);
 
 describe('liveperson policy', () => {
   it('reads the revision and deletes with If-Match set to it (never -1), with v=4.0', async () => {
@@ -30,7 +31,12 @@ describe('liveperson policy', () => {
     fake.state.liveperson.conflictStatus = status;
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');
-    expect(stepsOf(result)).toEqual([`GET ${where} 200`, `DELETE ${where} ${status}`, `GET ${where} 200`, `DELETE ${where} 200`]);
+    expect(stepsOf(result)).toEqual([
+      `GET ${where} 200`,
+      `DELETE ${where} ${status}`,
+      `GET ${where} 200`,
+      `DELETE ${where} 200`,
+    ]);
     expect(ifMatchSent()).toEqual(['7', '8']);
   });
 

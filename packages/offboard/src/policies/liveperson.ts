@@ -2,7 +2,7 @@
 // with `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name
 // no status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a
 // bounded number of times. 404 means the user is already gone.
-import { api, ConflictError, NotFoundError, type Client } from '@offboard/liveperson-users';
+import { api, type Client, ConflictError, NotFoundError } from '@offboard/liveperson-users';
 import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
 const REVISION = /^\d+$/;
@@ -19,7 +19,10 @@ export const livepersonPolicy: Policy<Client> = {
     // userId is an int64 ("positive long number"): kept as a digit string, exact beyond 2^53.
     const path = { accountId: target.account, userId: target.user };
     const where = `/api/account/${target.account}/configuration/le-users/users/${target.user}`;
-    const absent = { outcome: 'already-absent', reason: `no user ${target.user} in account ${target.account}` } as const;
+    const absent = {
+      outcome: 'already-absent',
+      reason: `no user ${target.user} in account ${target.account}`,
+    } as const;
     for (let attempt = 0; ; attempt++) {
       let revision: string | null;
       try {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, startFakeProviders, type FakeProviders } from '../../test/fake-providers.js';
+import { emptyState, type FakeProviders, startFakeProviders } from '../../test/fake-providers.js';
 import { offboarderFor, runOne, stepsOf } from '../../test/harness.js';
 import type { Target } from '../types.js';
 
@@ -45,11 +45,16 @@ describe('nscale policy', () => {
         },
       },
     });
-    const targets = Array.from({ length: 10 }, (_, n): Target => ({ provider: 'nscale', account: organization, user: user(n) }));
+    const targets = Array.from(
+      { length: 10 },
+      (_, n): Target => ({ provider: 'nscale', account: organization, user: user(n) }),
+    );
     const results = await offboarder.run('apply', targets);
     offboarder.close();
     expect(results.map((result) => result.outcome)).toEqual(Array(10).fill('deleted'));
     expect(refreshes).toBe(1);
-    expect(new Set(fake.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Bearer issued-token-1']));
+    expect(new Set(fake.requests.map((request) => request.headers.authorization))).toEqual(
+      new Set(['Bearer issued-token-1']),
+    );
   });
 });

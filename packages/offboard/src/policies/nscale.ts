@@ -8,12 +8,16 @@ import { canonicalIds, finalDelete, type Policy } from './policy.js';
 export const nscalePolicy: Policy<Client> = {
   provider: 'nscale',
 
-  canonical: (target) => canonicalIds(api, 'deleteOrganizationUser', target, { account: 'organizationID', user: 'userID' }),
+  canonical: (target) =>
+    canonicalIds(api, 'deleteOrganizationUser', target, { account: 'organizationID', user: 'userID' }),
 
   async run(target, log, client) {
     const organizationID = target.account;
     const userID = target.user;
-    const absent: Verdict = { outcome: 'already-absent', reason: `no user ${userID} in organization ${organizationID}` };
+    const absent: Verdict = {
+      outcome: 'already-absent',
+      reason: `no user ${userID} in organization ${organizationID}`,
+    };
     if (log.mode === 'plan') {
       const { data } = await log.read('GET', `/api/v1/organizations/${organizationID}/users`, () =>
         client.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } } }),
@@ -24,7 +28,10 @@ export const nscalePolicy: Policy<Client> = {
     return finalDelete(
       log,
       `/api/v1/organizations/${organizationID}/users/${userID}`,
-      () => client.DELETE('/api/v1/organizations/{organizationID}/users/{userID}', { params: { path: { organizationID, userID } } }),
+      () =>
+        client.DELETE('/api/v1/organizations/{organizationID}/users/{userID}', {
+          params: { path: { organizationID, userID } },
+        }),
       { done: { outcome: 'deleted' }, absent },
     );
   },

@@ -3,12 +3,12 @@
 // detection, exclusive keys, journal keys, comparisons with a provider's answers) in the one
 // canonical form those rules give: integers in decimal without leading zeros, UUIDs lower-case.
 import {
+  type ApiDefinition,
   canonicalParam,
   NotFoundError,
   Redactor,
-  validatePathParams,
   ValidationError,
-  type ApiDefinition,
+  validatePathParams,
 } from '@offboard/runtime';
 import { printable } from '../format.js';
 import type { StepLog } from '../steps.js';

@@ -1,5 +1,5 @@
 // @offboard/cloudflare-access: valid inputs for every operation, and how the client takes credentials.
-import { createClient, type Client, type components, type OperationId } from '@offboard/cloudflare-access';
+import { type Client, type components, createClient, type OperationId } from '@offboard/cloudflare-access';
 import { expectTypeOf } from 'vitest';
 import { defineProvider, stringField } from '../harness.js';
 
@@ -16,7 +16,11 @@ export default defineProvider<Client, OperationId>({
       connect: (base) => createClient({ ...base, apiToken: 'cf-option-token-1' }),
       sends: { authorization: 'Bearer cf-option-token-1', 'x-auth-email': null, 'x-auth-key': null },
     },
-    { via: 'apiEmail + apiKey options', connect: (base) => createClient({ ...base, apiEmail: 'admin@example.com', apiKey: 'cf-global-key-3' }), sends: legacy },
+    {
+      via: 'apiEmail + apiKey options',
+      connect: (base) => createClient({ ...base, apiEmail: 'admin@example.com', apiKey: 'cf-global-key-3' }),
+      sends: legacy,
+    },
     {
       via: 'CLOUDFLARE_API_TOKEN',
       connect: (base) => createClient({ ...base, env: { CLOUDFLARE_API_TOKEN: 'cf-env-token-2' } }),
@@ -24,7 +28,11 @@ export default defineProvider<Client, OperationId>({
     },
     {
       via: 'CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY',
-      connect: (base) => createClient({ ...base, env: { CLOUDFLARE_EMAIL: 'admin@example.com', CLOUDFLARE_API_KEY: 'cf-global-key-3' } }),
+      connect: (base) =>
+        createClient({
+          ...base,
+          env: { CLOUDFLARE_EMAIL: 'admin@example.com', CLOUDFLARE_API_KEY: 'cf-global-key-3' },
+        }),
       sends: legacy,
     },
   ],
@@ -48,12 +56,18 @@ export default defineProvider<Client, OperationId>({
       return result;
     },
     async getAccessUser(client, init) {
-      const result = await client.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path: { account_id, user_id } }, ...init });
+      const result = await client.GET('/accounts/{account_id}/access/users/{user_id}', {
+        params: { path: { account_id, user_id } },
+        ...init,
+      });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['UserEnvelope']>();
       return result;
     },
     async deleteAccessUser(client, init) {
-      const result = await client.DELETE('/accounts/{account_id}/access/users/{user_id}', { params: { path: { account_id, user_id } }, ...init });
+      const result = await client.DELETE('/accounts/{account_id}/access/users/{user_id}', {
+        params: { path: { account_id, user_id } },
+        ...init,
+      });
       // openapi-fetch reads the schema's `result?: Record<string, never> | null` as `{} | null`:
       // the same values, but not an identical type, so both directions are checked.
       expectTypeOf(result.data).toExtend<Schemas['DeleteUserEnvelope']>();
@@ -63,7 +77,11 @@ export default defineProvider<Client, OperationId>({
     async revokeAccessUserTokens(client, init) {
       const result = await client.POST('/accounts/{account_id}/access/organizations/revoke_user', {
         params: { path: { account_id }, query: { devices: true } },
-        body: { email: 'jane.doe@example.com', user_uid: '8c41e7b2d95a4f06b3e1c7a29d5f0e84', warp_session_reauth: false },
+        body: {
+          email: 'jane.doe@example.com',
+          user_uid: '8c41e7b2d95a4f06b3e1c7a29d5f0e84',
+          warp_session_reauth: false,
+        },
         ...init,
       });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['RevokeUserEnvelope']>();

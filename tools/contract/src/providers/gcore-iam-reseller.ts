@@ -1,5 +1,5 @@
 // @offboard/gcore-iam-reseller: valid inputs for every operation (credentials as for Gcore IAM).
-import { createClient, type Client, type OperationId } from '@offboard/gcore-iam-reseller';
+import { type Client, createClient, type OperationId } from '@offboard/gcore-iam-reseller';
 import { expectTypeOf } from 'vitest';
 import { defineProvider } from '../harness.js';
 import { gcoreCredentials } from './gcore-iam.js';

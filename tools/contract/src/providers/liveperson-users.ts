@@ -1,6 +1,6 @@
 // @offboard/liveperson-users: valid inputs for every operation, and how the client takes
 // credentials. `v=4.0` is left out on purpose: the client must add it to every Users API call.
-import { createClient, type Client, type components, type OperationId } from '@offboard/liveperson-users';
+import { type Client, type components, createClient, type OperationId } from '@offboard/liveperson-users';
 import { expectTypeOf } from 'vitest';
 import { defineProvider, stringField } from '../harness.js';
 
@@ -10,15 +10,34 @@ const accountId = '12345678';
 export default defineProvider<Client, OperationId>({
   name: 'liveperson-users',
   credentials: [
-    { via: 'accessToken option', connect: (base) => createClient({ ...base, accessToken: 'lp-option-token-1' }), sends: { authorization: 'Bearer lp-option-token-1' } },
-    { via: 'async token provider', connect: (base) => createClient({ ...base, accessToken: async () => 'lp-issued-token-2' }), sends: { authorization: 'Bearer lp-issued-token-2' } },
-    { via: 'LIVEPERSON_ACCESS_TOKEN', connect: (base) => createClient({ ...base, env: { LIVEPERSON_ACCESS_TOKEN: 'lp-env-token-3' } }), sends: { authorization: 'Bearer lp-env-token-3' } },
+    {
+      via: 'accessToken option',
+      connect: (base) => createClient({ ...base, accessToken: 'lp-option-token-1' }),
+      sends: { authorization: 'Bearer lp-option-token-1' },
+    },
+    {
+      via: 'async token provider',
+      connect: (base) => createClient({ ...base, accessToken: async () => 'lp-issued-token-2' }),
+      sends: { authorization: 'Bearer lp-issued-token-2' },
+    },
+    {
+      via: 'LIVEPERSON_ACCESS_TOKEN',
+      connect: (base) => createClient({ ...base, env: { LIVEPERSON_ACCESS_TOKEN: 'lp-env-token-3' } }),
+      sends: { authorization: 'Bearer lp-env-token-3' },
+    },
   ],
-  withoutCredentials: { connect: (base) => createClient(base), parameter: 'accessToken', names: ['accessToken', 'LIVEPERSON_ACCESS_TOKEN'] },
+  withoutCredentials: {
+    connect: (base) => createClient(base),
+    parameter: 'accessToken',
+    names: ['accessToken', 'LIVEPERSON_ACCESS_TOKEN'],
+  },
   errorMessage: (body) => stringField(body, 'message'),
   operations: {
     async getAllUsers(client, init) {
-      const result = await client.GET('/api/account/{accountId}/configuration/le-users/users', { params: { path: { accountId }, query: { include_deleted: false } }, ...init });
+      const result = await client.GET('/api/account/{accountId}/configuration/le-users/users', {
+        params: { path: { accountId }, query: { include_deleted: false } },
+        ...init,
+      });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['User'][]>();
       return result;
     },
@@ -32,7 +51,10 @@ export default defineProvider<Client, OperationId>({
       return result;
     },
     async getUserById(client, init) {
-      const result = await client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path: { accountId, userId: 4085930212 } }, ...init });
+      const result = await client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', {
+        params: { path: { accountId, userId: 4085930212 } },
+        ...init,
+      });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['User']>();
       return result;
     },

@@ -1,5 +1,5 @@
 // @offboard/nscale-identity: valid inputs for every operation, and how the client takes credentials.
-import { createClient, type Client, type components, type OperationId } from '@offboard/nscale-identity';
+import { type Client, type components, createClient, type OperationId } from '@offboard/nscale-identity';
 import { expectTypeOf } from 'vitest';
 import { defineProvider, stringField } from '../harness.js';
 
@@ -9,20 +9,39 @@ const organizationID = '79f64482-1271-44b8-a1d4-d83e418eddf2';
 export default defineProvider<Client, OperationId>({
   name: 'nscale-identity',
   credentials: [
-    { via: 'accessToken option', connect: (base) => createClient({ ...base, accessToken: 'nscale-option-token-1' }), sends: { authorization: 'Bearer nscale-option-token-1' } },
+    {
+      via: 'accessToken option',
+      connect: (base) => createClient({ ...base, accessToken: 'nscale-option-token-1' }),
+      sends: { authorization: 'Bearer nscale-option-token-1' },
+    },
     {
       via: 'async token provider',
-      connect: (base) => createClient({ ...base, accessToken: async () => ({ token: 'nscale-issued-token-2', expiresAt: Date.now() + 3_600_000 }) }),
+      connect: (base) =>
+        createClient({
+          ...base,
+          accessToken: async () => ({ token: 'nscale-issued-token-2', expiresAt: Date.now() + 3_600_000 }),
+        }),
       sends: { authorization: 'Bearer nscale-issued-token-2' },
     },
-    { via: 'NSCALE_ACCESS_TOKEN', connect: (base) => createClient({ ...base, env: { NSCALE_ACCESS_TOKEN: 'nscale-env-token-3' } }), sends: { authorization: 'Bearer nscale-env-token-3' } },
+    {
+      via: 'NSCALE_ACCESS_TOKEN',
+      connect: (base) => createClient({ ...base, env: { NSCALE_ACCESS_TOKEN: 'nscale-env-token-3' } }),
+      sends: { authorization: 'Bearer nscale-env-token-3' },
+    },
   ],
-  withoutCredentials: { connect: (base) => createClient(base), parameter: 'accessToken', names: ['accessToken', 'NSCALE_ACCESS_TOKEN'] },
+  withoutCredentials: {
+    connect: (base) => createClient(base),
+    parameter: 'accessToken',
+    names: ['accessToken', 'NSCALE_ACCESS_TOKEN'],
+  },
   // OAuth2-style: { error, error_description }.
   errorMessage: (body) => stringField(body, 'error_description'),
   operations: {
     async listOrganizationUsers(client, init) {
-      const result = await client.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } }, ...init });
+      const result = await client.GET('/api/v1/organizations/{organizationID}/users', {
+        params: { path: { organizationID } },
+        ...init,
+      });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['users']>();
       return result;
     },
