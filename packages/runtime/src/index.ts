@@ -13,24 +13,9 @@ export type {
 } from './definition.js';
 export { serverUrl } from './definition.js';
 export type { APIErrorInit } from './errors.js';
-export {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIResponseBodyError,
-  APIUserAbortError,
-  AuthenticationError,
-  BadRequestError,
-  ConflictError,
-  describeErrorBody,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  UnexpectedStatusError,
-  ValidationError,
-} from './errors.js';
+export { describeErrorBody } from './errors.js';
 export { checkRequestOptions } from './options.js';
+export * from './public-errors.js';
 export { REDACTED, Redactor } from './redact.js';
 export type { RetryOptions } from './retry.js';
 export {
