@@ -9,11 +9,18 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parseTargets } from './csv.js';
 import { printable, type RunSummary, toJson, toTable } from './format.js';
-import { canonicalTarget, createOffboarder, type Offboarder } from './offboard.js';
-import { InputError, type Mode, PROVIDERS, type Target } from './types.js';
+import { createOffboarder, type Offboarder, type OffboardOptions, registryOf } from './offboard.js';
+import type { Registry } from './registry.js';
+import { InputError, type Mode, type Target } from './types.js';
 
-const USAGE = `Usage:
-  offboard plan|apply --provider <${PROVIDERS.join('|')}> --account <id> --user <id> [--revoke-tokens] [--all-accounts] [--json]
+/** The help text: the providers and their environment variables come from the registry. */
+function usage(registry: Registry): string {
+  const variables = registry
+    .environment()
+    .map(({ provider, variables }) => `  ${provider.padEnd(12)}${variables}`)
+    .join('\n');
+  return `Usage:
+  offboard plan|apply --provider <${registry.names.join('|')}> --account <id> --user <id> [--revoke-tokens] [--all-accounts] [--json]
   offboard plan|apply --batch <file.csv> [--concurrency <n>] [--journal <file>] [--rate <n>] [--revoke-tokens] [--all-accounts] [--json]
 
   plan     show the steps, reading but never writing
@@ -31,14 +38,14 @@ Options:
   --json                          print one JSON document on stdout
   --help, --version
 
-Credentials and base URLs come from the environment: GCORE_API_KEY, GCORE_BASE_URL,
-CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), CLOUDFLARE_BASE_URL,
-NSCALE_ACCESS_TOKEN, NSCALE_BASE_URL, LIVEPERSON_ACCESS_TOKEN, LIVEPERSON_BASE_URL.
+Credentials and base URLs come from the environment:
+${variables}
 
 Exit codes: 0 all deleted, removed, already-absent or planned; 1 any blocked or failed; 2 usage or input error (nothing sent);
 130 / 143 interrupted by SIGINT / SIGTERM: no new target starts, requests in flight get up to 10 s, the finished
 targets are printed; a second signal quits at once. A rerun with the same --journal finishes the rest.
 `;
+}
 
 /** How long requests in flight may take to finish after the first SIGINT/SIGTERM. */
 export const INTERRUPT_GRACE_MS = 10_000;
@@ -53,6 +60,8 @@ export interface CliIO {
   readonly signals?: Pick<NodeJS.Process, 'on' | 'off'>;
   /** Quits at once (a second signal). */
   readonly exit?: (code: number) => void;
+  /** For embedding and tests: the providers (default the built-in ones) and client options beneath the CLI's own. */
+  readonly options?: Pick<OffboardOptions, 'providers' | 'clients'>;
 }
 
 const PROCESS_IO: CliIO = {
@@ -74,7 +83,10 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   return Number(value);
 }
 
-async function targetsFrom(values: Record<string, string | boolean | undefined>): Promise<Target[]> {
+async function targetsFrom(
+  values: Record<string, string | boolean | undefined>,
+  registry: Registry,
+): Promise<Target[]> {
   const single = ['provider', 'account', 'user'].filter((name) => values[name] !== undefined);
   if (typeof values.batch === 'string') {
     if (single.length > 0) throw new InputError(`--batch cannot be combined with --${single.join(', --')}`);
@@ -82,10 +94,10 @@ async function targetsFrom(values: Record<string, string | boolean | undefined>)
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`cannot read ${file}: ${error.code ?? error.message}`);
     });
-    return parseTargets(text, file);
+    return parseTargets(text, file, registry);
   }
   if (single.length !== 3) throw new InputError('give --provider, --account and --user (or --batch <file.csv>)');
-  return [canonicalTarget({ provider: values.provider, account: values.account, user: values.user } as Target)];
+  return [registry.canonical({ provider: values.provider, account: values.account, user: values.user } as Target)];
 }
 
 /** The same file under two names (a symbolic or hard link, `./x` and `x`) counts as the same. */
@@ -159,16 +171,17 @@ function parseCliArgs(argv: readonly string[]) {
 }
 
 export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Promise<number> {
+  const registry = registryOf(io.options?.providers);
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
     parsed = parseCliArgs(argv);
   } catch (error) {
-    io.stderr.write(`offboard: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    io.stderr.write(`offboard: ${error instanceof Error ? error.message : String(error)}\n\n${usage(registry)}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(registry));
     return 0;
   }
   if (values.version) {
@@ -198,8 +211,9 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
         `--journal ${values.journal} is the batch file: the journal is appended to, give it a file of its own`,
       );
     }
-    targets = await targetsFrom(values);
+    targets = await targetsFrom(values, registry);
     offboarder = createOffboarder({
+      ...io.options,
       revokeTokens: values['revoke-tokens'],
       allAccounts: values['all-accounts'],
       ...(values.concurrency === undefined ? {} : { concurrency: positiveInteger('concurrency', values.concurrency)! }),

@@ -23,7 +23,7 @@ import {
   startEchoServer,
 } from '../test/echo-server.js';
 import { runCli } from '../test/harness.js';
-import type { ProviderName } from './types.js';
+import type { ProviderName } from './registry.js';
 
 const NUM_RUNS = 100;
 const MODES = ['apply', 'plan'] as const;

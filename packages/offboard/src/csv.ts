@@ -1,13 +1,12 @@
 // Batch input: a CSV with the header `provider,account,user`. Every row is checked before
 // anything is sent; a bad row is an InputError naming its line.
 import { parse } from 'csv-parse/sync';
-import { canonicalTarget } from './offboard.js';
-import { showValue } from './policies/policy.js';
-import { InputError, PROVIDERS, type ProviderName, type Target, targetKey } from './types.js';
+import { builtInRegistry, type Registry } from './registry.js';
+import { InputError, type Target, targetKey } from './types.js';
 
 const HEADER = ['provider', 'account', 'user'];
 
-export function parseTargets(text: string, source = 'batch'): Target[] {
+export function parseTargets(text: string, source = 'batch', registry: Registry = builtInRegistry): Target[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -31,15 +30,10 @@ export function parseTargets(text: string, source = 'batch'): Target[] {
     if (record.length !== 3)
       throw new InputError(`${where}: expected 3 fields (provider,account,user), got ${record.length}`);
     const [provider, account, user] = record as [string, string, string];
-    if (!PROVIDERS.includes(provider as ProviderName)) {
-      throw new InputError(
-        `${where}: unknown provider ${showValue(provider)} (expected one of ${PROVIDERS.join(', ')})`,
-      );
-    }
     let target: Target;
     try {
       // Canonical ids, so `0200001,01001` and `200001,1001` are one target, caught below.
-      target = canonicalTarget({ provider: provider as ProviderName, account, user });
+      target = registry.canonical({ provider, account, user });
     } catch (error) {
       if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
       throw error;

@@ -4,7 +4,7 @@
 // an unreadable body, a timeout). Each cell runs `offboard apply` with a journal through main(),
 // checks the outcome and the exit code against the fake's state and request log, then reruns
 // against the healthy fake: nothing confirmed is resent, and the target ends truthfully.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyState, startFakeProviders } from '../test/fake-providers.js';
 import {
   ANSWER_CLASSES,
@@ -15,28 +15,6 @@ import {
   type Trace,
   traceScenario,
 } from '../test/fault-matrix.js';
-
-// The CLI takes no client timeout or retry delays: every client of the run gets short ones here,
-// so a timeout cell costs 3 × 300 ms instead of 3 × 60 s (as test/harness.ts does for the library).
-const FAST = vi.hoisted(() => ({ timeout: 300, initialRetryDelayMs: 1, maxRetryDelayMs: 5 }));
-vi.mock('./clients.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('./clients.js')>();
-  type Args = ConstructorParameters<typeof original.Clients>;
-  type Rest = Args extends [unknown, ...infer Tail] ? Tail : never;
-  class FastClients extends original.Clients {
-    constructor(...args: Args) {
-      const [options, ...rest] = args;
-      const fast = Object.fromEntries(
-        (['gcore', 'cloudflare', 'nscale', 'liveperson'] as const).map((provider) => [
-          provider,
-          { ...FAST, ...options?.[provider] },
-        ]),
-      );
-      super(fast as Args[0], ...(rest as unknown as Rest));
-    }
-  }
-  return { ...original, Clients: FastClients };
-});
 
 // Rows come from the traces, so they are known before the tests are collected.
 const tracer = await startFakeProviders(emptyState());

@@ -2,34 +2,14 @@
 // (validation first, bounded concurrency, the journal, interruption, and turning errors into
 // outcomes).
 import { APIUserAbortError } from '@offboard/runtime';
-import { type ClientOptionsByProvider, Clients } from './clients.js';
+import { Clients } from './clients.js';
 import { Journal } from './journal.js';
 import { checkClientOptions, checkInteger, checkRate } from './options.js';
-import { cloudflarePolicy } from './policies/cloudflare.js';
-import { gcorePolicy } from './policies/gcore.js';
-import { livepersonPolicy } from './policies/liveperson.js';
-import { nscalePolicy } from './policies/nscale.js';
-import type { Policy, PolicyOptions } from './policies/policy.js';
-import { showValue } from './policies/policy.js';
+import { type PolicyOptions, showValue } from './provider.js';
+import { type AnyProvider, builtInRegistry, type ClientOptionsByProvider, Registry } from './registry.js';
 import { runBounded } from './schedule.js';
 import { StepLog } from './steps.js';
-import {
-  InputError,
-  type Mode,
-  PROVIDERS,
-  type ProviderName,
-  type Target,
-  type TargetResult,
-  targetKey,
-  type Verdict,
-} from './types.js';
-
-const POLICIES: { [P in ProviderName]: Policy<never> } = {
-  gcore: gcorePolicy,
-  cloudflare: cloudflarePolicy,
-  nscale: nscalePolicy,
-  liveperson: livepersonPolicy,
-} as never;
+import { InputError, type Mode, type Target, type TargetResult, targetKey, type Verdict } from './types.js';
 
 export interface OffboardOptions {
   /** Delete the API tokens a user issued when they block the removal (Gcore). Default false. */
@@ -44,8 +24,10 @@ export interface OffboardOptions {
   readonly maxRequestsPerSecond?: number;
   /** Path of a JSONL journal: finished targets are skipped, confirmed writes never resent. One writer at a time. */
   readonly journal?: string;
-  /** Client options per provider (credentials, baseUrl, retries, fetch...). */
+  /** Client options per provider (credentials, baseUrl, retries, fetch...), keyed by provider name. */
   readonly clients?: ClientOptionsByProvider;
+  /** The providers targets may name. Default: the built-in ones (BUILT_IN_PROVIDERS). */
+  readonly providers?: readonly AnyProvider[];
   /** Where credentials and base URLs are read from. Default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Called as each target finishes, e.g. for a progress bar. */
@@ -54,11 +36,9 @@ export interface OffboardOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-function policyFor(provider: unknown): Policy<unknown> {
-  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as ProviderName)) {
-    throw new InputError(`unknown provider ${showValue(String(provider))} (expected one of ${PROVIDERS.join(', ')})`);
-  }
-  return POLICIES[provider as ProviderName] as Policy<unknown>;
+/** The registry of a run: the built-in providers unless `providers` says otherwise. */
+export function registryOf(providers: readonly AnyProvider[] | undefined): Registry {
+  return providers === undefined ? builtInRegistry : new Registry(providers);
 }
 
 /**
@@ -66,16 +46,8 @@ function policyFor(provider: unknown): Policy<unknown> {
  * without leading zeros, UUIDs lower-case): the form used for duplicates, journal keys and every
  * comparison. Throws InputError; nothing is sent.
  */
-export function canonicalTarget(target: Target): Target {
-  if (!target || typeof target !== 'object')
-    throw new InputError('a target must be an object { provider, account, user }');
-  const policy = policyFor(target.provider);
-  try {
-    return policy.canonical(target);
-  } catch (error) {
-    if (error instanceof InputError) throw new InputError(`${target.provider}: ${error.message}`);
-    throw error;
-  }
+export function canonicalTarget(target: Target, providers?: readonly AnyProvider[]): Target {
+  return registryOf(providers).canonical(target);
 }
 
 function describeError(error: unknown): string {
@@ -121,9 +93,14 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   if (options.journal !== undefined && (typeof options.journal !== 'string' || options.journal.trim() === '')) {
     throw new InputError('journal must be a file path');
   }
-  checkClientOptions(options.clients ?? {});
+  const registry = registryOf(options.providers);
+  checkClientOptions(options.clients ?? {}, registry);
   const aborter = new AbortController();
-  const clients = new Clients(options.clients ?? {}, options.env ?? process.env, maxRequestsPerSecond, aborter.signal);
+  const clients = new Clients(registry, options.clients ?? {}, {
+    env: options.env ?? process.env,
+    ...(maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond }),
+    signal: aborter.signal,
+  });
   const policyOptions: PolicyOptions = {
     revokeTokens: options.revokeTokens ?? false,
     allAccounts: options.allAccounts ?? false,
@@ -153,7 +130,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     const log = new StepLog(target, mode, mode === 'apply' ? journal : undefined);
     let verdict: Verdict;
     try {
-      verdict = await policyFor(target.provider).run(target, log, clients.for(target.provider), policyOptions);
+      verdict = await registry.module(target.provider).run(target, log, clients.for(target.provider), policyOptions);
     } catch (error) {
       verdict = { outcome: 'failed', reason: describeError(error) };
     }
@@ -182,7 +159,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     const targets = given.map((target, index) => {
       let canonical: Target;
       try {
-        canonical = canonicalTarget(target);
+        canonical = registry.canonical(target);
       } catch (error) {
         if (error instanceof InputError && given.length > 1)
           throw new InputError(`target ${index + 1}: ${error.message}`);
@@ -200,7 +177,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     return runBounded(
       targets,
       concurrency,
-      (target) => POLICIES[target.provider].exclusiveKey?.(target),
+      (target) => registry.module(target.provider).exclusiveKey?.(target),
       async (target) => {
         const result = await runTarget(mode, target, opened);
         options.onResult?.(result);

@@ -3,8 +3,8 @@
 // maxRequestsPerSecond): NaN, Infinity or a fraction would otherwise hang a run or spin it (a
 // `concurrency` of NaN starts nothing; a revision retry count of Infinity never gives up).
 import { checkRequestOptions, ValidationError } from '@offboard/runtime';
-import type { ClientOptionsByProvider } from './clients.js';
-import { InputError, PROVIDERS, type ProviderName } from './types.js';
+import type { Registry } from './registry.js';
+import { InputError } from './types.js';
 
 /** An integer in [min, max], or undefined when not given. */
 export function checkInteger(name: string, value: unknown, min: number, max: number): number | undefined {
@@ -31,12 +31,12 @@ export function checkRate(value: number | undefined): number | undefined {
   return value;
 }
 
-/** Every provider's client options: known providers only, and the runtime's numeric rules. */
-export function checkClientOptions(clients: ClientOptionsByProvider): void {
+/** Every provider's client options: registered providers only, and the runtime's numeric rules. */
+export function checkClientOptions(clients: object, registry: Registry): void {
   for (const [provider, options] of Object.entries(clients)) {
-    if (!PROVIDERS.includes(provider as ProviderName)) {
+    if (!registry.names.includes(provider)) {
       throw new InputError(
-        `clients: unknown provider ${JSON.stringify(provider)} (expected one of ${PROVIDERS.join(', ')})`,
+        `clients: unknown provider ${JSON.stringify(provider)} (expected one of ${registry.names.join(', ')})`,
       );
     }
     if (options !== undefined) checkNumbers(`clients.${provider}: `, options);

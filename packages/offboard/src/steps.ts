@@ -1,6 +1,12 @@
 // Records every request a policy makes for one target, and decides which writes are sent:
 // none in plan mode, and in apply mode none that the journal already saw confirmed. A status
 // that arrived is recorded even when its body could not be read.
+//
+// A step's method and path come from the typed call itself: a policy passes its client and a
+// function that makes one call on it (`(c) => c.DELETE('/iam/users/{userId}', { params })`).
+// That function is first run on a recorder, which takes the method, the path template and its
+// parameters without sending anything, so the path the journal and the results show is always
+// the one the call names; then, unless the step is skipped, on the client.
 import { APIError, APIResponseBodyError } from '@offboard/runtime';
 import type { Journal } from './journal.js';
 import type { Mode, Step, Target } from './types.js';
@@ -8,6 +14,48 @@ import type { Mode, Step, Target } from './types.js';
 /** What a generated client call resolves to. */
 interface Answer {
   readonly response: Response;
+}
+
+/** One call on a client: it must return the client's promise as it is (it is also run on a recorder). */
+export type Call<C, T extends Answer = Answer> = (client: C) => Promise<T>;
+
+interface CallInit {
+  readonly params?: { readonly path?: Record<string, unknown>; readonly query?: Record<string, unknown> };
+}
+
+const NOT_SENT = Promise.resolve(undefined);
+
+/**
+ * The method and path a call names: its path template with the path parameters filled in
+ * (percent-encoded, as sent) and its query parameters in the order given. Query parameters the
+ * client adds on its own (LivePerson's constant `v=4.0`) are not part of it.
+ */
+export function describeCall(call: Call<never, Answer>): { method: string; path: string } {
+  let named: { method: string; template: string; init: CallInit | undefined } | undefined;
+  const recorder = new Proxy(
+    {},
+    {
+      get:
+        (_, method) =>
+        (template: string, init?: CallInit): Promise<undefined> => {
+          if (named) throw new Error('a step is one call on the client');
+          named = { method: String(method), template, init };
+          return NOT_SENT;
+        },
+    },
+  );
+  void call(recorder as never);
+  if (!named) throw new Error('a step must make one call on the client');
+  const { method, template, init } = named;
+  const pathParams = init?.params?.path ?? {};
+  const path = template.replace(/\{([^}]+)\}/g, (whole, name: string) =>
+    name in pathParams ? encodeURIComponent(String(pathParams[name])) : whole,
+  );
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(init?.params?.query ?? {}))
+    if (value !== undefined) query.append(name, String(value));
+  const search = query.toString();
+  return { method, path: search ? `${path}?${search}` : path };
 }
 
 export interface WriteOptions {
@@ -37,9 +85,10 @@ export class StepLog {
   ) {}
 
   /** A request that changes nothing: sent in both modes, recorded with its status. */
-  async read<T extends Answer>(method: string, path: string, call: () => Promise<T>): Promise<T> {
+  async read<C, T extends Answer>(client: C, call: Call<C, T>): Promise<T> {
+    const { method, path } = describeCall(call as Call<never>);
     try {
-      const answer = await call();
+      const answer = await call(client);
       this.steps.push({ method, path, status: answer.response.status });
       return answer;
     } catch (error) {
@@ -53,12 +102,12 @@ export class StepLog {
    * Apply mode skips a write the journal saw confirmed (returning its recorded status), otherwise
    * journals the intent, sends, and journals the answer before returning it.
    */
-  async write<T extends Answer>(
-    method: string,
-    path: string,
-    call: () => Promise<T>,
+  async write<C, T extends Answer>(
+    client: C,
+    call: Call<C, T>,
     options: WriteOptions = {},
   ): Promise<number | undefined> {
+    const { method, path } = describeCall(call as Call<never>);
     if (this.mode === 'plan') {
       this.steps.push({ method, path, status: null });
       return undefined;
@@ -70,7 +119,7 @@ export class StepLog {
     let failed = false;
     let failure: unknown;
     try {
-      const answer = await call();
+      const answer = await call(client);
       step = { method, path, status: answer.response.status };
     } catch (error) {
       const status = confirmedDespiteBody(error);

@@ -1,14 +1,12 @@
 // The vocabulary of offboarding: a target, the steps taken for it, and how it ended.
 
-export const PROVIDERS = ['gcore', 'cloudflare', 'nscale', 'liveperson'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
 /**
  * Remove `user` from `account` at `provider`. The engine works on the canonical form of the ids
  * (see canonicalTarget): that is what results, the journal and duplicate checks show.
  */
 export interface Target {
-  readonly provider: ProviderName;
+  /** A registered provider's name (the built-in ones: gcore, cloudflare, nscale, liveperson). */
+  readonly provider: string;
   readonly account: string;
   readonly user: string;
 }

@@ -1,6 +1,6 @@
 // Runs plan/apply against the fake providers with fast retries, and the CLI in-process; the ids
 // the tests share.
-import { main } from '../src/cli.js';
+import { type CliIO, main } from '../src/cli.js';
 import { createOffboarder, type OffboardOptions } from '../src/offboard.js';
 import type { Mode, Target, TargetResult } from '../src/types.js';
 import { type FakeProviders, fakeEnv } from './fake-providers.js';
@@ -44,6 +44,7 @@ export const stepsOf = (result: TargetResult) =>
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  options?: CliIO['options'],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -51,6 +52,7 @@ export async function runCli(
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
+    ...(options ? { options } : {}),
   });
   return { code, stdout, stderr };
 }

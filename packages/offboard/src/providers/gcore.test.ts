@@ -13,7 +13,7 @@ afterEach(() => fake.close());
 
 const inAccounts = (user: number, ...accounts: number[]) => fake.state.gcore.users.set(user, new Set(accounts));
 
-describe('gcore policy', () => {
+describe('gcore provider', () => {
   it('deletes the user when the target account is the only one', async () => {
     inAccounts(7, 100);
     const result = await runOne(fake, 'apply', target);

@@ -1,14 +1,18 @@
-// LivePerson Users API v4: read the user to learn the data revision (`ac-revision`), then DELETE
-// with `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name
-// no status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a
-// bounded number of times. 404 means the user is already gone.
-import { api, type Client, ConflictError, NotFoundError } from '@offboard/liveperson-users';
-import { canonicalIds, finalDelete, type Policy } from './policy.js';
+// LivePerson Users API v4 (per-account domain, `v=4.0` on every call — both handled by the
+// client): read the user to learn the data revision (`ac-revision`), then DELETE with
+// `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name no
+// status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a bounded
+// number of times. 404 means the user is already gone.
+import { api, type ClientOptions, ConflictError, createClient, NotFoundError } from '@offboard/liveperson-users';
+import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
 
 const REVISION = /^\d+$/;
 
-export const livepersonPolicy: Policy<Client> = {
-  provider: 'liveperson',
+export const liveperson = defineProvider({
+  name: 'liveperson',
+  apis: [api],
+
+  clients: (options: ClientOptions | undefined, run) => createClient(clientOptions(run, options)),
 
   canonical: (target) => canonicalIds(api, 'deleteUser', target, { account: 'accountId', user: 'userId' }),
 
@@ -18,7 +22,6 @@ export const livepersonPolicy: Policy<Client> = {
   async run(target, log, client, options) {
     // userId is an int64 ("positive long number"): kept as a digit string, exact beyond 2^53.
     const path = { accountId: target.account, userId: target.user };
-    const where = `/api/account/${target.account}/configuration/le-users/users/${target.user}`;
     const absent = {
       outcome: 'already-absent',
       reason: `no user ${target.user} in account ${target.account}`,
@@ -26,8 +29,8 @@ export const livepersonPolicy: Policy<Client> = {
     for (let attempt = 0; ; attempt++) {
       let revision: string | null;
       try {
-        const { response } = await log.read('GET', where, () =>
-          client.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path } }),
+        const { response } = await log.read(client, (c) =>
+          c.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path } }),
         );
         revision = response.headers.get('ac-revision');
       } catch (error) {
@@ -43,9 +46,9 @@ export const livepersonPolicy: Policy<Client> = {
       try {
         return await finalDelete(
           log,
-          where,
-          () =>
-            client.DELETE('/api/account/{accountId}/configuration/le-users/users/{userId}', {
+          client,
+          (c) =>
+            c.DELETE('/api/account/{accountId}/configuration/le-users/users/{userId}', {
               params: { path, header: { 'If-Match': revision } },
             }),
           { done: { outcome: 'deleted' }, absent },
@@ -61,4 +64,4 @@ export const livepersonPolicy: Policy<Client> = {
       }
     }
   },
-};
+});

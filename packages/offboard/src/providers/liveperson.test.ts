@@ -17,7 +17,7 @@ afterEach(() => fake.close());
 const ifMatchSent = () =>
   fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.headers['if-match']);
 
-describe('liveperson policy', () => {
+describe('liveperson provider', () => {
   it('reads the revision and deletes with If-Match set to it (never -1), with v=4.0', async () => {
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');

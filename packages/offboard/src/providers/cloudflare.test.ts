@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-describe('cloudflare policy', () => {
+describe('cloudflare provider', () => {
   it('deletes with one DELETE answered 202, then reports already-absent (404 envelope)', async () => {
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');

@@ -10,12 +10,24 @@
 //     → its other accounts are unknown, so revoke the target account only, never delete.
 // The v1 token endpoints are deprecated and gone upstream: never used. A 403 that still happens
 // (the state changed under us) becomes `blocked`, with the flag that resolves it.
-import { type Client as IamClient, api as iamApi, NotFoundError, PermissionDeniedError } from '@offboard/gcore-iam';
-import type { Client as ResellerClient } from '@offboard/gcore-iam-reseller';
+import {
+  createClient as createIamClient,
+  type ClientOptions as GcoreOptions,
+  type Client as IamClient,
+  api as iamApi,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@offboard/gcore-iam';
+import {
+  createClient as createResellerClient,
+  type Client as ResellerClient,
+  api as resellerApi,
+} from '@offboard/gcore-iam-reseller';
+import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
 import type { StepLog } from '../steps.js';
 import { InputError, type Verdict } from '../types.js';
-import { canonicalIds, finalDelete, type Policy } from './policy.js';
 
+/** Both Gcore APIs: they share the API key and the base URL, so one set of options builds both. */
 export interface GcoreClients {
   readonly iam: IamClient;
   readonly reseller: ResellerClient;
@@ -27,8 +39,8 @@ const MAX_PAGES = 10_000;
 /** The accounts Gcore lists for the user, or undefined when the user list does not show the user. */
 async function accountsOf(iam: IamClient, log: StepLog, userId: number): Promise<number[] | undefined> {
   for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += PAGE_SIZE) {
-    const { data } = await log.read('GET', `/iam/users?limit=${PAGE_SIZE}&offset=${offset}`, () =>
-      iam.GET('/iam/users', { params: { query: { limit: PAGE_SIZE, offset } } }),
+    const { data } = await log.read(iam, (c) =>
+      c.GET('/iam/users', { params: { query: { limit: PAGE_SIZE, offset } } }),
     );
     const user = data.results.find((candidate) => candidate.id === userId);
     if (user) return [...new Set(user.client_and_roles.map((entry) => entry.client_id))];
@@ -39,8 +51,8 @@ async function accountsOf(iam: IamClient, log: StepLog, userId: number): Promise
 
 /** Ids of the live tokens `userId` issued in `clientId` (the filter is checked again here). */
 async function tokensOf(iam: IamClient, log: StepLog, clientId: number, userId: number): Promise<number[]> {
-  const { data } = await log.read('GET', `/iam/v2/clients/${clientId}/tokens?issued_by=${userId}`, () =>
-    iam.GET('/iam/v2/clients/{clientId}/tokens', { params: { path: { clientId }, query: { issued_by: userId } } }),
+  const { data } = await log.read(iam, (c) =>
+    c.GET('/iam/v2/clients/{clientId}/tokens', { params: { path: { clientId }, query: { issued_by: userId } } }),
   );
   return data.filter((token) => token.client_user.user_id === userId && !token.deleted).map((token) => token.id);
 }
@@ -99,8 +111,14 @@ async function guarded(
   }
 }
 
-export const gcorePolicy: Policy<GcoreClients> = {
-  provider: 'gcore',
+export const gcore = defineProvider({
+  name: 'gcore',
+  apis: [iamApi, resellerApi],
+
+  clients: (options: GcoreOptions | undefined, run): GcoreClients => ({
+    iam: createIamClient(clientOptions(run, options)),
+    reseller: createResellerClient(clientOptions(run, options)),
+  }),
 
   canonical(target) {
     const canonical = canonicalIds(iamApi, 'iamRevokeClientUserAccess', target, {
@@ -127,8 +145,8 @@ export const gcorePolicy: Policy<GcoreClients> = {
     const userId = Number(target.user);
 
     try {
-      await log.read('GET', `/iam/clients/${clientId}/client-users/${userId}`, () =>
-        iam.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+      await log.read(iam, (c) =>
+        c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
       );
     } catch (error) {
       if (error instanceof NotFoundError)
@@ -160,8 +178,8 @@ export const gcorePolicy: Policy<GcoreClients> = {
     for (const account of touched) {
       for (const tokenId of tokens.get(account) ?? []) {
         await removeIfPresent(() =>
-          log.write('DELETE', `/iam/v2/clients/${account}/tokens/${tokenId}`, () =>
-            iam.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', {
+          log.write(iam, (c) =>
+            c.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', {
               params: { path: { clientId: account, tokenId } },
             }),
           ),
@@ -170,8 +188,8 @@ export const gcorePolicy: Policy<GcoreClients> = {
       if (account !== clientId) {
         const revoked = await guarded('revoke-access', userId, async () => {
           await removeIfPresent(() =>
-            log.write('DELETE', `/iam/clients/${account}/client-users/${userId}`, () =>
-              iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', {
+            log.write(iam, (c) =>
+              c.DELETE('/iam/clients/{clientId}/client-users/{userId}', {
                 params: { path: { clientId: account, userId } },
               }),
             ),
@@ -184,18 +202,13 @@ export const gcorePolicy: Policy<GcoreClients> = {
     const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
     if (deletesUser) {
       return guarded('delete-user', userId, () =>
-        finalDelete(
-          log,
-          `/iam/users/${userId}`,
-          () => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } }),
-          {
-            done: {
-              outcome: 'deleted',
-              ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}),
-            },
-            absent,
+        finalDelete(log, reseller, (c) => c.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
+          done: {
+            outcome: 'deleted',
+            ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}),
           },
-        ),
+          absent,
+        }),
       );
     }
     const keeps =
@@ -205,10 +218,10 @@ export const gcorePolicy: Policy<GcoreClients> = {
     return guarded('revoke-access', userId, () =>
       finalDelete(
         log,
-        `/iam/clients/${clientId}/client-users/${userId}`,
-        () => iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+        iam,
+        (c) => c.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
         { done: { outcome: 'removed', reason: keeps }, absent },
       ),
     );
   },
-};
+});

@@ -13,7 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-describe('nscale policy', () => {
+describe('nscale provider', () => {
   const target: Target = { provider: 'nscale', account: organization, user: user(0) };
 
   it('deletes the organization user, then reports already-absent on a rerun', async () => {

@@ -1,7 +1,11 @@
-// What every provider policy is, and the one id rule they share: a target's ids must meet the
-// path rules the generator took from the provider's own spec, and are used everywhere (duplicate
-// detection, exclusive keys, journal keys, comparisons with a provider's answers) in the one
-// canonical form those rules give: integers in decimal without leading zeros, UUIDs lower-case.
+// What a provider module is (src/providers/<provider>.ts holds everything about one provider),
+// and the helpers they share. The engine, the CLI and its help text know providers only through
+// this contract and the registry (registry.ts).
+//
+// Ids: a target's ids must meet the path rules the generator took from the provider's own spec,
+// and are used everywhere (duplicate detection, exclusive keys, journal keys, comparisons with a
+// provider's answers) in the one canonical form those rules give: integers in decimal without
+// leading zeros, UUIDs lower-case.
 import {
   type ApiDefinition,
   canonicalParam,
@@ -10,9 +14,18 @@ import {
   ValidationError,
   validatePathParams,
 } from '@offboard/runtime';
-import { printable } from '../format.js';
-import type { StepLog } from '../steps.js';
-import { InputError, type ProviderName, type Target, type Verdict } from '../types.js';
+import { printable } from './format.js';
+import type { StepLog } from './steps.js';
+import { InputError, type Target, type Verdict } from './types.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What every client of a run shares: where variables are read from, the pace, and the run's abort signal. */
+export interface ClientRun {
+  readonly env: Env;
+  readonly maxRequestsPerSecond?: number;
+  readonly signal: AbortSignal;
+}
 
 export interface PolicyOptions {
   /** Delete the API tokens a user issued when they block the removal (Gcore). */
@@ -23,13 +36,52 @@ export interface PolicyOptions {
   readonly maxRevisionRetries: number;
 }
 
-export interface Policy<Clients> {
-  readonly provider: ProviderName;
+/**
+ * Everything the engine needs to know about one provider. `Options` are the caller's options for
+ * its client(s) (credentials, baseUrl, retries...); `Clients` what `clients()` builds from them.
+ */
+export interface ProviderModule<Options extends object = object, Clients = unknown, Name extends string = string> {
+  /** The name targets, CSV rows and `--provider` use. */
+  readonly name: Name;
+  /**
+   * The generated definitions of the client packages it uses: the help text and the config
+   * read their credential options, environment variables and base-URL variable from here.
+   */
+  readonly apis: readonly ApiDefinition[];
+  /**
+   * The provider's clients for a run. A missing or malformed credential or base URL throws the
+   * runtime's ValidationError (nothing has been sent).
+   */
+  clients(options: Options | undefined, run: ClientRun): Clients;
   /** The target with its ids in canonical form; InputError when an id breaks the provider's rules. */
   canonical(target: Target): Target;
   /** Targets with the same key never run at the same time (they would race on shared state). */
   exclusiveKey?(target: Target): string;
+  /** Plans or applies one target (by `log.mode`): every request goes through `log`. */
   run(target: Target, log: StepLog, clients: Clients, options: PolicyOptions): Promise<Verdict>;
+}
+
+/** Declares a provider module, inferring its option and client types. */
+export function defineProvider<Options extends object, Clients, const Name extends string>(
+  module: ProviderModule<Options, Clients, Name>,
+): ProviderModule<Options, Clients, Name> {
+  return module;
+}
+
+/** A client's options: the run's shared ones beneath the caller's, the run's abort signal beside the caller's own. */
+export function clientOptions<O extends { readonly signal?: AbortSignal }>(
+  run: ClientRun,
+  own: O | undefined,
+): { env: Env; maxRequestsPerSecond?: number } & O & { signal: AbortSignal } {
+  const shared = {
+    env: run.env,
+    ...(run.maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond: run.maxRequestsPerSecond }),
+  };
+  return {
+    ...shared,
+    ...(own as O),
+    signal: own?.signal ? AbortSignal.any([own.signal, run.signal]) : run.signal,
+  };
 }
 
 /** Shows an operator's value in a message: quoted, control characters escaped, and cut short. */
@@ -71,14 +123,14 @@ export function canonicalIds(
  * else, 1xx and 3xx included); a 404 means it is already done, by someone else or an earlier
  * run (RFC 9110 §9.2.2: DELETE is idempotent). Any other error is the caller's.
  */
-export async function finalDelete(
+export async function finalDelete<C extends object>(
   log: StepLog,
-  path: string,
-  call: () => Promise<{ readonly response: Response }>,
+  client: C,
+  call: (client: C) => Promise<{ readonly response: Response }>,
   verdicts: { readonly done: Verdict; readonly absent: Verdict },
 ): Promise<Verdict> {
   try {
-    await log.write('DELETE', path, call, { final: true });
+    await log.write(client, call, { final: true });
     return verdicts.done;
   } catch (error) {
     if (error instanceof NotFoundError) return verdicts.absent;
