@@ -46,6 +46,7 @@ export function describeCall(call: Call<never, Answer>): { method: string; path:
   );
   void call(recorder as never);
   if (!named) throw new Error('a step must make one call on the client');
+  if (typeof named.template !== 'string') throw new Error('a step must name its path template');
   const { method, template, init } = named;
   const pathParams = init?.params?.path ?? {};
   const path = template.replace(/\{([^}]+)\}/g, (whole, name: string) =>

@@ -1,0 +1,68 @@
+// A provider that exists only in tests: a tiny api definition and its types written by hand (in
+// the shape the generator writes them), and one provider module. Registering it is all the
+// engine, the CSV reader and the CLI need to offboard from it (src/registry.test.ts).
+import { type ApiClient, type ApiDefinition, type BaseClientOptions, createApiClient } from '@offboard/runtime';
+import { NotFoundError } from '@offboard/runtime/errors';
+import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../src/provider.js';
+
+export const acmeApi = {
+  name: 'acme',
+  title: 'ACME Members API',
+  packageName: '@example/acme',
+  servers: [{ url: 'https://api.acme.invalid' }],
+  securitySchemes: { token: { type: 'http', scheme: 'bearer' } },
+  security: [['token']],
+  baseUrlEnv: 'ACME_BASE_URL',
+  credentials: { token: { option: 'accessToken', env: 'ACME_TOKEN' } },
+  operations: [
+    {
+      operationId: 'getMember',
+      method: 'get',
+      path: '/orgs/{orgId}/members/{memberId}',
+      deprecated: false,
+      pathParams: { orgId: { type: 'string', format: 'uuid' }, memberId: { type: 'integer', minimum: 1 } },
+    },
+    {
+      operationId: 'deleteMember',
+      method: 'delete',
+      path: '/orgs/{orgId}/members/{memberId}',
+      deprecated: false,
+      pathParams: { orgId: { type: 'string', format: 'uuid' }, memberId: { type: 'integer', minimum: 1 } },
+    },
+  ],
+} as const satisfies ApiDefinition;
+
+type MemberPath = { parameters: { path: { orgId: string; memberId: number } } };
+interface AcmePaths {
+  '/orgs/{orgId}/members/{memberId}': {
+    get: MemberPath & { responses: { 200: { content: { 'application/json': { id: number; email: string } } } } };
+    delete: MemberPath & { responses: { 204: { content?: never } } };
+  };
+}
+
+export type AcmeOptions = BaseClientOptions & { readonly accessToken?: string };
+
+export const acme = defineProvider({
+  name: 'acme',
+  apis: [acmeApi],
+  clients: (options: AcmeOptions | undefined, run): ApiClient<AcmePaths> =>
+    createApiClient<AcmePaths>(acmeApi, clientOptions(run, options), 'acme-fixture/1'),
+  canonical: (target) => canonicalIds(acmeApi, 'deleteMember', target, { account: 'orgId', user: 'memberId' }),
+  exclusiveKey: (target) => `acme/${target.account}`,
+  async run(target, log, client) {
+    const path = { orgId: target.account, memberId: Number(target.user) };
+    const absent = { outcome: 'already-absent', reason: `no member ${target.user}` } as const;
+    if (log.mode === 'plan') {
+      try {
+        await log.read(client, (c) => c.GET('/orgs/{orgId}/members/{memberId}', { params: { path } }));
+      } catch (error) {
+        if (error instanceof NotFoundError) return absent;
+        throw error;
+      }
+    }
+    return finalDelete(log, client, (c) => c.DELETE('/orgs/{orgId}/members/{memberId}', { params: { path } }), {
+      done: { outcome: 'deleted' },
+      absent,
+    });
+  },
+});
