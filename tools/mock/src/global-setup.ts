@@ -1,5 +1,7 @@
 // vitest globalSetup: one Prism mock per bundled spec for the whole run, their URLs handed to the
-// tests with `inject('mockUrls')`, all stopped (and checked gone) at the end, pass or fail.
+// tests with `inject('mockUrls')`, all stopped (and checked gone) at the end, pass or fail. On
+// Ctrl-C vitest exits without calling teardown; the mocks are then killed on the way out (the exit
+// hook in prism-process.ts), and each would end itself anyway once this process is gone.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';

@@ -1,15 +1,15 @@
-// Prism mocks of the bundled specs (packages/*/openapi.json), started in parallel on free
-// loopback ports and stopped together. Prism's own bin is started with node (never through npx,
-// whose death would leave Prism running), with request validation on and `--errors`, so a request
-// or a documented example that breaks the spec is an error, not a warning.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Prism mocks of the bundled specs (packages/*/openapi.json), started in parallel and stopped
+// together. Each runs with request validation on and `--errors`, so a request or a documented
+// example that breaks the spec is an error, not a warning. How one Prism process is started,
+// watched and stopped is in prism-process.ts.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { describeExit, isAlive, isListening, type PrismProcess, startPrism } from './prism-process.js';
+
+export { isAlive, isListening, prismBin } from './prism-process.js';
 
 export interface MockSpec {
   readonly name: string;
@@ -75,42 +75,20 @@ export interface Mocks {
   readonly mocks: Readonly<Record<string, RunningMock>>;
   /** Milliseconds from the first spawn until every mock answered. */
   readonly startupMs: number;
-  /** Stops every mock; rejects if a process or port is still alive afterwards. */
+  /**
+   * Stops every mock (SIGTERM, SIGKILL after the grace period) and waits for each to exit;
+   * rejects if a pid is still alive or a port still accepts connections afterwards, or if a mock
+   * had crashed before it was asked to stop.
+   */
   stop(): Promise<void>;
 }
 
-const require = createRequire(import.meta.url);
-const prismPackage = require.resolve('@stoplight/prism-cli/package.json');
-const prismBin = path.join(path.dirname(prismPackage), (require(prismPackage) as { bin: { prism: string } }).bin.prism);
-
-/**
- * Preloaded into each Prism: `@faker-js/faker` is handed over as a stand-in that loads the real
- * module on first use. Prism requires faker (every locale, ~1.4 s of its ~2.3 s start-up CPU
- * here) only to generate dynamic examples, which these mocks serve only when a request asks
- * (`Prefer: dynamic=true`), and then faker loads as before. Five mocks on a 2-core box started
- * in 7.6-13 s without it, 3-5 s with it.
- */
-const DEFER_FAKER = `data:text/javascript,${encodeURIComponent(`
-import Module from 'node:module';
-const load = Module._load;
-const lazy = (resolve) => new Proxy({}, {
-  get: (_, key) => resolve()[key],
-  set: (_, key, value) => Reflect.set(resolve(), key, value),
-  has: (_, key) => key in resolve(),
-  ownKeys: () => Reflect.ownKeys(resolve()),
-  getOwnPropertyDescriptor: (_, key) => {
-    const descriptor = Reflect.getOwnPropertyDescriptor(resolve(), key);
-    return descriptor && { ...descriptor, configurable: true };
-  },
-});
-Module._load = function (request, parent, isMain) {
-  if (request !== '@faker-js/faker') return load.apply(this, arguments);
-  let real;
-  const module = () => (real ??= load.call(this, request, parent, isMain));
-  // json-schema-faker reads faker.default at once (extend('faker', () => faker.default)): defer that too.
-  return new Proxy({}, { get: (_, key) => (key === 'default' || key === 'faker' ? lazy(() => module()[key]) : module()[key]) });
-};
-`)}`;
+export interface StartMocksOptions {
+  /** How long each Prism may take to report it listens. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL. Default 3 s. */
+  readonly graceMs?: number;
+}
 
 /** Every package that ships a bundled spec (`openapi.json`), by package directory name. */
 export async function discoverSpecs(repoRoot: string): Promise<MockSpec[]> {
@@ -121,130 +99,16 @@ export async function discoverSpecs(repoRoot: string): Promise<MockSpec[]> {
     .filter((spec) => existsSync(spec.file));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/**
- * Pids of Prism processes serving `port`, found by their command line. (A bare "is the port
- * open" check can be fooled: another test may be handed the same port a moment later.)
- */
-export function prismProcessesOn(port: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const at = argv.indexOf('--port');
-      if (argv.some((arg) => arg === prismBin) && at >= 0 && argv[at + 1] === String(port) && isAlive(Number(entry))) {
-        pids.push(Number(entry));
-      }
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return pids;
-}
-
-/** True while the process exists and is not a zombie waiting to be reaped. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Last resort: whatever ends this process (an uncaught error, Ctrl-C), no Prism outlives it. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-    });
-  }
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  if (!(await waitForExit(child, 3000))) {
-    child.kill('SIGKILL');
-    await waitForExit(child, 3000);
-  }
-  live.delete(child);
-}
-
-async function startOne(spec: MockSpec, timeoutMs: number): Promise<{ mock: RunningMock; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', DEFER_FAKER, prismBin, 'mock', '--host', '127.0.0.1', '--port', String(port), '--errors', spec.file],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    },
+async function stopAll(processes: readonly PrismProcess[], graceMs: number): Promise<void> {
+  const results = await Promise.allSettled(processes.map((prism) => prism.stop(graceMs)));
+  const left: string[] = results.flatMap((result) =>
+    result.status === 'rejected' ? [String((result.reason as Error).message)] : [],
   );
-  live.add(child);
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Prism is listening')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`prism mock ${spec.name} exited (${String(code)}) before listening:\n${output.slice(-2000)}`)),
-    );
-    setTimeout(
-      () => reject(new Error(`prism mock ${spec.name} did not listen within ${timeoutMs} ms:\n${output.slice(-2000)}`)),
-      timeoutMs,
-    ).unref();
-  });
-  try {
-    await ready;
-  } catch (error) {
-    await stopChild(child);
-    throw error;
+  for (const prism of processes) {
+    if (isAlive(prism.pid)) left.push(`${prism.name}: pid ${prism.pid} still running`);
+    if (await isListening(prism.port)) left.push(`${prism.name}: port ${prism.port} still accepts connections`);
   }
-  // Keep draining output so a chatty mock never blocks on a full pipe.
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { mock: { name: spec.name, url: `http://127.0.0.1:${port}`, port, pid: child.pid ?? -1 }, child };
+  if (left.length > 0) throw new Error(`mocks left behind: ${left.join('; ')}`);
 }
 
 /** Groups specs by production origin; a group of several is joined into one file to serve. */
@@ -277,43 +141,55 @@ async function servedSpecs(
 }
 
 /**
- * Starts the Prism mocks, in parallel: one per production origin (usually one per spec). Every
- * spec name maps to the URL serving it. If any fails to start, the others are stopped.
+ * Starts the Prism mocks, in parallel: one per production origin (usually one per spec), each on
+ * a port the OS assigns as Prism binds it, so concurrent runs (vitest processes, a demo beside a
+ * test run) never collide. Every spec name maps to the URL serving it. If any fails to start
+ * (it exits early, or does not listen within `timeoutMs`), the others are stopped and the error
+ * carries that Prism's output.
  */
-export async function startMocks(specs: readonly MockSpec[], { timeoutMs = 30_000 } = {}): Promise<Mocks> {
-  installExitHook();
+export async function startMocks(
+  specs: readonly MockSpec[],
+  { timeoutMs = 30_000, graceMs = 3_000 }: StartMocksOptions = {},
+): Promise<Mocks> {
   const started = Date.now();
   const groups = await servedSpecs(specs);
   const temporary = groups.flatMap((group) => (group.cleanup ? [group.cleanup] : []));
   const removeTemporary = () => Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })));
-  const results = await Promise.allSettled(groups.map((group) => startOne(group.served, timeoutMs)));
+  const results = await Promise.allSettled(
+    groups.map((group) => startPrism(group.served.file, { name: group.served.name, timeoutMs })),
+  );
   const running = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
-    await Promise.all(running.map(({ child }) => stopChild(child)));
-    await removeTemporary();
-    throw failure.reason;
+    const reason = failure.reason as Error;
+    await stopAll(running, graceMs)
+      .catch((error: Error) => {
+        reason.message += `\n(and stopping the others: ${error.message})`;
+      })
+      .finally(removeTemporary);
+    throw reason;
   }
   const startupMs = Date.now() - started;
   const mocks: Record<string, RunningMock> = {};
   for (const [index, group] of groups.entries()) {
-    const result = results[index];
-    if (result?.status !== 'fulfilled') continue;
-    for (const name of group.names) mocks[name] = { ...result.value.mock, name };
+    const prism = running[index]!;
+    for (const name of group.names) {
+      mocks[name] = { name, url: `http://127.0.0.1:${prism.port}`, port: prism.port, pid: prism.pid };
+    }
   }
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    // A mock that died during the run is worth saying, even though there is nothing to stop.
+    const crashed = running.flatMap((prism) =>
+      prism.exit ? [`prism mock ${prism.name} ${describeExit(prism.exit)} during the run:\n${prism.outputTail()}`] : [],
+    );
+    await stopAll(running, graceMs).finally(removeTemporary);
+    if (crashed.length > 0) throw new Error(crashed.join('\n'));
+  };
   return {
     mocks,
     startupMs,
-    async stop() {
-      await Promise.all(running.map(({ child }) => stopChild(child)));
-      await removeTemporary();
-      const left: string[] = [];
-      for (const { mock } of running) {
-        if (isAlive(mock.pid)) left.push(`${mock.name}: pid ${mock.pid} still running`);
-        const serving = prismProcessesOn(mock.port);
-        if (serving.length > 0) left.push(`${mock.name}: port ${mock.port} still served by pid ${serving.join(', ')}`);
-      }
-      if (left.length > 0) throw new Error(`mocks left behind: ${left.join('; ')}`);
-    },
+    // Once: a second call must not probe pids that may belong to other processes by now.
+    stop: () => (stopping ??= stop()),
   };
 }
