@@ -1,5 +1,7 @@
 // Named fixes to the vendor fragment in ./vendor, applied when bundling specs/gcore-iam-reseller.
-// Each decorator fixes one vendor defect and says why; README.md lists them all.
+// Each decorator fixes one vendor defect and says why; README.md lists them all. The two it
+// shares with gcore-iam are written once, in ../gcore-shared/decorators.js.
+import { forbiddenMessage, positiveIdParameters } from '../gcore-shared/decorators.js';
 
 // The 403 body the vendor names for DELETE /iam/users/{userId}.
 const FORBIDDEN_SCHEMA = 'DeleteUserForbiddenError';
@@ -42,46 +44,18 @@ export default function gcoreIamResellerFixes() {
           },
         }),
 
-        // The vendor's 403 body is a `oneOf` of two alternatives that both accept any object, so
-        // every body matches both and Prism (and any JSON Schema validator) rejects every 403;
-        // the first alternative even describes an `errors` property while its example has
-        // `message`. Gcore answers `{"message": "..."}` for every cause, so the schema becomes
-        // that one object, and each cause becomes a named example on the 403 media type.
-        'delete-user-forbidden-message': () => ({
-          MediaType: {
-            enter(mediaType, ctx) {
-              const ref = mediaType.schema && mediaType.schema.$ref;
-              if (typeof ref !== 'string' || !ref.endsWith(`/components/schemas/${FORBIDDEN_SCHEMA}`)) return;
-              const schema = ctx.resolve(mediaType.schema).node;
-              if (!schema || !Array.isArray(schema.oneOf)) return;
-              for (const key of Object.keys(schema)) delete schema[key];
-              Object.assign(schema, {
-                type: 'object',
-                description:
-                  'Why the user cannot be deleted: the caller lacks permission, the user still has access to other accounts, or the user still has active API tokens.',
-                required: ['message'],
-                properties: {
-                  message: { type: 'string', description: 'Human-readable reason for the refusal.' },
-                },
-              });
-              delete mediaType.example;
-              mediaType.examples = structuredClone(FORBIDDEN_EXAMPLES);
-            },
-          },
+        // The vendor's 403 body is a `oneOf` of two alternatives that both accept any object; the
+        // first even describes an `errors` property while its example has `message`. One
+        // `{"message"}` object instead, one example per cause.
+        'delete-user-forbidden-message': forbiddenMessage({
+          schema: FORBIDDEN_SCHEMA,
+          description:
+            'Why the user cannot be deleted: the caller lacks permission, the user still has access to other accounts, or the user still has active API tokens.',
+          examples: FORBIDDEN_EXAMPLES,
         }),
 
-        // The vendor's id path parameters (`UserID`) are `type: integer` with no bound. Ids are
-        // positive, and the generated client checks path parameters before sending, so 0 and
-        // negative ids must be rejected there rather than sent to Gcore.
-        'positive-id-parameters': () => ({
-          Parameter: {
-            enter(parameter) {
-              const schema = parameter.schema;
-              if (parameter.in !== 'path' || !schema || schema.$ref || schema.type !== 'integer') return;
-              if (schema.minimum === undefined && schema.exclusiveMinimum === undefined) schema.minimum = 1;
-            },
-          },
-        }),
+        // `UserID` is an unbounded integer: ids are positive (minimum 1).
+        'positive-id-parameters': positiveIdParameters,
       },
     },
   };

@@ -2,8 +2,8 @@
 // caller scripts (an error body, a success body), in response headers, and in the Location of a
 // redirect. Each CLI run talks to it under its own path prefix (`/<run>/...`, set through the
 // provider's *_BASE_URL), so many runs can share one server and what each one sent stays apart.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startLoopbackServer } from '@offboard/test-utils';
 
 /** The headers a credential travels in, for every provider (Node lowercases header names). */
 export const CREDENTIAL_HEADERS = ['authorization', 'x-auth-key', 'x-auth-email'] as const;
@@ -56,7 +56,7 @@ export function echoOf(credentials: ReceivedRequest['credentials']): string {
 
 export async function startEchoServer(): Promise<EchoServer> {
   const runs = new Map<string, { handler: EchoHandler; received: ReceivedRequest[] }>();
-  const server = createServer((request, response) => {
+  const server = await startLoopbackServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://echo');
     const [, id = '', ...rest] = url.pathname.split('/');
     const run = runs.get(id);
@@ -105,9 +105,7 @@ export async function startEchoServer(): Promise<EchoServer> {
       response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { url } = server;
   return {
     url,
     run(id, handler) {
@@ -115,10 +113,6 @@ export async function startEchoServer(): Promise<EchoServer> {
       return `${url}/${id}`;
     },
     received: (id) => runs.get(id)?.received ?? [],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -1,6 +1,6 @@
 // Test fixtures: a small api definition (no provider) and loopback servers that record requests.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LoopbackServer, readBody, startLoopbackServer } from '@offboard/test-utils';
 import type { CredentialValue } from '../src/auth.js';
 import type { BaseClientOptions } from '../src/client.js';
 import type { ApiDefinition } from '../src/definition.js';
@@ -107,10 +107,8 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-export interface TestServer {
-  readonly url: string;
+export interface TestServer extends LoopbackServer {
   readonly requests: RecordedRequest[];
-  close(): Promise<void>;
 }
 
 export type Handler = (request: RecordedRequest, response: ServerResponse) => void;
@@ -118,31 +116,17 @@ export type Handler = (request: RecordedRequest, response: ServerResponse) => vo
 /** A loopback HTTP server on a free port that records every request and answers with `handler`. */
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((incoming, response) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const recorded = {
-        method: incoming.method ?? '',
-        url: incoming.url ?? '',
-        headers: incoming.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      handler(recorded, response);
-    });
+  const server = await startLoopbackServer(async (incoming, response) => {
+    const recorded = {
+      method: incoming.method ?? '',
+      url: incoming.url ?? '',
+      headers: incoming.headers,
+      body: await readBody(incoming),
+    };
+    requests.push(recorded);
+    handler(recorded, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return Object.assign(server, { requests });
 }
 
 export function json(

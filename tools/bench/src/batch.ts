@@ -3,9 +3,9 @@
 // RSS, and whether each delete was processed exactly once.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { repoRoot, tempDir } from '@offboard/test-utils';
 import { timed } from './measure.js';
 import { startRateLimitedServer } from './servers.js';
-import { repoRoot, tempDir } from './workspace.js';
 
 const ACCOUNT = '0f3c5a9e7b2d4c6e8a1b3d5f7c9e2a4b';
 const offboardBin = path.join(repoRoot, 'packages/offboard/bin/offboard.js');
@@ -31,14 +31,14 @@ export async function benchBatch({
   concurrency = 32,
   paced = true,
 } = {}): Promise<BatchResult> {
-  const dir = await tempDir('batch');
-  const csv = path.join(dir, 'batch.csv');
-  await writeFile(
-    csv,
-    `provider,account,user\n${Array.from({ length: targets }, (_, n) => `cloudflare,${ACCOUNT},${uuid(n)}`).join('\n')}\n`,
-  );
+  const scratch = await tempDir('bench-batch');
+  const csv = path.join(scratch.dir, 'batch.csv');
   const server = await startRateLimitedServer(rate);
   try {
+    await writeFile(
+      csv,
+      `provider,account,user\n${Array.from({ length: targets }, (_, n) => `cloudflare,${ACCOUNT},${uuid(n)}`).join('\n')}\n`,
+    );
     const args = [
       offboardBin,
       'apply',
@@ -81,5 +81,6 @@ export async function benchBatch({
     };
   } finally {
     await server.stop();
+    await scratch.remove();
   }
 }

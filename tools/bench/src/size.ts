@@ -3,8 +3,8 @@
 // official `cloudflare` SDK bundled for the same call.
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { repoRoot } from '@offboard/test-utils';
 import { build } from 'esbuild';
-import { repoRoot } from './workspace.js';
 
 export interface SizeRow {
   readonly label: string;

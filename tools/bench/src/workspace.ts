@@ -1,20 +1,14 @@
 // Throwaway workspaces for the generators: a redocly.yaml listing specs, each generated into its
 // own directory, so our generator runs exactly as `pnpm generate` does, on any input.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@offboard/test-utils';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const bin = {
   codegen: path.join(repoRoot, 'tools/codegen/bin/codegen.js'),
   openapiTypescript: path.join(repoRoot, 'node_modules/.bin/openapi-typescript'),
   heyApi: path.join(repoRoot, 'tools/bench/node_modules/.bin/openapi-ts'),
 };
-
-export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), `offboard-bench-${prefix}-`));
-}
 
 /**
  * A workspace for both generators: our redocly.yaml (`x-offboard` outputs) and an

@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@offboard/test-utils';
 import { describe, expect, it } from 'vitest';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
 async function quickStart(): Promise<string[]> {
-  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
   const section = readme.split(/^## Quick start$/m)[1] ?? '';
   const block = /^```\w*\n([\s\S]*?)^```/m.exec(section)?.[1] ?? '';
   return block.split('\n').filter((line) => line.trim() !== '');
@@ -22,14 +20,14 @@ describe('README Quick start', () => {
 
   it('is what .ci/run runs for the tests', async () => {
     const [, testLine] = await quickStart();
-    const ci = await readFile(path.join(root, '.ci/run'), 'utf8');
+    const ci = await readFile(path.join(repoRoot, '.ci/run'), 'utf8');
     const commands = ci.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
     expect(commands).toContain(testLine);
   });
 
   it('pins the same pnpm as package.json devEngines', async () => {
     const [mainLine] = await quickStart();
-    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
       devEngines: { packageManager: { version: string } };
     };
     expect(mainLine).toContain(`pnpm@${pkg.devEngines.packageManager.version} `);

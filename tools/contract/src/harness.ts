@@ -3,18 +3,9 @@
 // error class and body to expect, the coverage check) comes from the spec.
 
 import type {} from '@offboard/mock/global-setup';
-import {
-  APIError,
-  AuthenticationError,
-  BadRequestError,
-  type BaseClientOptions,
-  ConflictError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  UnexpectedStatusError,
-} from '@offboard/runtime';
+import type { BaseClientOptions } from '@offboard/runtime';
+// What a client package re-exports: the one list of error classes callers can catch.
+import * as publicErrors from '@offboard/runtime/errors';
 import { expect, inject } from 'vitest';
 import { recordingFetch } from './recording-fetch.js';
 import { describeCase, pathPattern, type ResponseCase } from './spec.js';
@@ -109,20 +100,31 @@ export function stringField(body: unknown, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-type ErrorClass = abstract new (...args: never[]) => APIError;
+const { APIError } = publicErrors;
+type ErrorClass = abstract new (...args: never[]) => InstanceType<typeof APIError>;
+/** The public error classes that stand for an answer (a type error here if the runtime renames one). */
+type AnswerErrorName = {
+  [Name in keyof typeof publicErrors]: (typeof publicErrors)[Name] extends ErrorClass ? Name : never;
+}[keyof typeof publicErrors];
 
-/** The typed error each non-2xx status must surface as (the runtime's documented families). */
+/** The runtime's documented status families, by class name in its public errors module. */
+const ERROR_BY_STATUS: Readonly<Record<number, AnswerErrorName>> = {
+  401: 'AuthenticationError',
+  403: 'PermissionDeniedError',
+  404: 'NotFoundError',
+  409: 'ConflictError',
+  412: 'ConflictError',
+  429: 'RateLimitError',
+};
+
+/** The typed error each non-2xx status must surface as. */
 export function expectedErrorClass(status: number): ErrorClass {
-  const byStatus: Readonly<Record<number, ErrorClass>> = {
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    412: ConflictError,
-    429: RateLimitError,
-  };
-  if (status < 200 || (status >= 300 && status < 400)) return UnexpectedStatusError;
-  return byStatus[status] ?? (status >= 500 ? InternalServerError : BadRequestError);
+  const name: AnswerErrorName =
+    status < 200 || (status >= 300 && status < 400)
+      ? 'UnexpectedStatusError'
+      : (ERROR_BY_STATUS[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestError'));
+  // biome-ignore lint/performance/noDynamicNamespaceImportAccess: a test harness (nothing to tree-shake), looking classes up by name on purpose.
+  return publicErrors[name];
 }
 
 /** The `Prefer` header that makes Prism answer with this status (and named example). */

@@ -4,11 +4,11 @@
 // response added to a spec gets a test (or fails the coverage check) without anyone listing it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { followRef } from '@offboard/codegen/describe';
+import { repoRoot } from '@offboard/test-utils';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
@@ -65,21 +65,12 @@ function field(value: unknown, key: string): unknown {
   return isObject(value) ? value[key] : undefined;
 }
 
-/** Follows local `$ref`s (`#/components/...`) until a node that is not a reference. */
+/** Follows local `$ref`s (codegen's resolver) until a node that is not a reference; a ref to nothing is an error. */
 function resolver(document: JsonObject) {
   return function resolve(node: unknown): unknown {
-    let current = node;
-    for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops++) {
-      const ref = current.$ref;
-      if (!ref.startsWith('#/') || hops > 20) throw new Error(`unsupported $ref ${ref}`);
-      current = ref
-        .slice(2)
-        .split('/')
-        .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-        .reduce<unknown>((parent, key) => field(parent, key), document);
-      if (current === undefined) throw new Error(`dangling $ref ${ref}`);
-    }
-    return current;
+    const found = followRef(document, node);
+    if (found.ref !== undefined && found.node === undefined) throw new Error(`dangling $ref ${found.ref}`);
+    return found.node;
   };
 }
 

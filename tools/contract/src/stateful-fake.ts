@@ -3,7 +3,8 @@
 // path come from the spec) and answer with a status and, where the spec names several, an
 // example; the body and headers sent are the documented ones, so the fake cannot drift from the
 // spec. Anything undocumented is answered 500 and listed in `problems`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '@offboard/test-utils';
 import { loadSpec, type ResponseCase } from './spec.js';
 
 export interface Answer {
@@ -76,24 +77,10 @@ export async function startFake(specNames: readonly string[], routes: readonly F
     }
   };
 
-  const server = createServer((request, response) => {
+  const server = await startLoopbackServer((request, response) => {
     // Drain any body first; the fake decides from the method and path alone.
     request.resume();
     request.once('end', () => handle(request, response));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the fake has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    problems,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return { url: server.url, problems, close: () => server.close() };
 }

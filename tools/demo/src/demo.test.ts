@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prismProcessesOn } from '@offboard/mock';
+import { isListening } from '@offboard/mock';
+import { repoRoot } from '@offboard/test-utils';
 import { expect, it } from 'vitest';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../..');
 
 // What the README's first Quick start line ends with: plan and apply against Prism mocks of
 // every spec, through the built CLI, leaving no mock behind.
@@ -25,5 +25,5 @@ it('plans, then applies, the sample batch across all four providers against the 
   expect(code).toBe(0);
   const ports = [...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
   expect(ports.length).toBeGreaterThanOrEqual(4);
-  for (const port of ports) expect(prismProcessesOn(port)).toEqual([]);
+  for (const port of ports) expect(await isListening(port)).toBe(false);
 });

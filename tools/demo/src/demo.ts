@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverSpecs, startMocks } from '@offboard/mock';
+import { repoRoot } from '@offboard/test-utils';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../..');
 const sample = path.join(here, '../sample.csv');
 const offboardBin = path.join(repoRoot, 'packages/offboard/bin/offboard.js');
 

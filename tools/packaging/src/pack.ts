@@ -1,31 +1,12 @@
 // Packs every publishable package of the workspace with pnpm, exactly as `pnpm publish` would
 // (pnpm rewrites `workspace:` ranges to real versions). Builds nothing: turbo builds first.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { type Manifest, type Publishable, publishablePackages, readManifest, repoRoot } from '@offboard/test-utils';
 
 const run = promisify(execFile);
-
-export const workspaceRoot = resolve(import.meta.dirname, '../../..');
-
-export interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  bin?: string | Record<string, string>;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-export interface Publishable {
-  name: string;
-  /** Absolute path of the package directory. */
-  dir: string;
-  manifest: Manifest;
-}
 
 export interface Packed extends Publishable {
   tarball: string;
@@ -35,29 +16,11 @@ export interface Packed extends Publishable {
   packedManifest: Manifest;
 }
 
-/** Every package under packages/ that is not private, sorted by directory. */
-export function publishablePackages(root = workspaceRoot): Publishable[] {
-  const packagesDir = join(root, 'packages');
-  return readdirSync(packagesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => join(packagesDir, entry.name))
-    .sort()
-    .flatMap((dir) => {
-      let manifest: Manifest;
-      try {
-        manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-      } catch {
-        return []; // not a package (yet)
-      }
-      return manifest.private ? [] : [{ name: manifest.name, dir, manifest }];
-    });
-}
-
 /**
  * The command that runs pnpm: the pnpm running us (under `pnpm test` / turbo), else a pnpm on
  * PATH, else the root package.json's pinned version through npx.
  */
-export function pnpmCommand(root = workspaceRoot): [string, ...string[]] {
+export function pnpmCommand(root = repoRoot): [string, ...string[]] {
   const execPath = process.env.npm_execpath;
   if (execPath && /pnpm/.test(basename(execPath)) && process.env.npm_config_user_agent?.startsWith('pnpm/')) {
     return /\.[cm]?js$/.test(execPath) ? [process.execPath, execPath] : [execPath];
@@ -67,9 +30,7 @@ export function pnpmCommand(root = workspaceRoot): [string, ...string[]] {
     return ['pnpm'];
   } catch {
     const pinned = (
-      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-        devEngines?: { packageManager?: { version?: string } };
-      }
+      readManifest(join(root, 'package.json')) as { devEngines?: { packageManager?: { version?: string } } }
     ).devEngines?.packageManager?.version;
     return ['npx', '--yes', `pnpm@${pinned ?? '10'}`];
   }
@@ -94,7 +55,7 @@ export async function packAll(destination: string, packages = publishablePackage
   const [command, ...prefix] = pnpmCommand();
   return Promise.all(
     packages.map(async (pkg) => {
-      const out = join(destination, basename(pkg.dir));
+      const out = join(destination, pkg.folder);
       mkdirSync(out, { recursive: true });
       await run(command, [...prefix, 'pack', '--pack-destination', out], { cwd: pkg.dir });
       const tarballs = readdirSync(out).filter((file) => file.endsWith('.tgz'));

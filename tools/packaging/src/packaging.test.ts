@@ -3,17 +3,16 @@
 // workspace, type-checks a consumer with the workspace's tsc and runs it against a local server.
 // Set PACKAGING_SKIP=@offboard/x,... to leave out a package that does not build yet (local runs only).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
+import { publishablePackages, startLoopbackServer, type TempDir, tempDir } from '@offboard/test-utils';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Packed, packAll, publishablePackages, tarballFile } from './pack.js';
+import { type Packed, packAll, tarballFile } from './pack.js';
 
 const require = createRequire(import.meta.url);
 const exec = promisify(execFile);
@@ -33,17 +32,17 @@ const isClient = (pkg: { dir: string }) => existsSync(join(pkg.dir, 'src/generat
 // Children get no npm_* variables: pnpm sets npm_config_* for its scripts, and npm would obey them.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 
+let scratch: TempDir | undefined;
 let work: string;
 const packed = new Map<string, Packed>();
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'offboard-packaging-'));
+  scratch = await tempDir('packaging');
+  work = scratch.dir;
   for (const pkg of await packAll(join(work, 'tarballs'), packages)) packed.set(pkg.name, pkg);
 });
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => scratch?.remove());
 
 describe.each(packages.map((pkg) => pkg.name))('%s', (name) => {
   const packedOf = () => packed.get(name)!;
@@ -207,12 +206,6 @@ export function typesAreReal(): void {
 `;
 }
 
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-}
-
 it('installs from the tarballs outside the workspace, type-checks strictly and runs against a local server', async () => {
   const project = join(work, 'consumer');
   mkdirSync(project);
@@ -278,7 +271,7 @@ it('installs from the tarballs outside the workspace, type-checks strictly and r
       ...(agent.startsWith(route.agent) ? [] : [`user-agent is ${agent}, expected ${route.agent}…`]),
     ];
   };
-  const server = createServer((request, response) => {
+  const server = await startLoopbackServer((request, response) => {
     const key = `${request.method} ${request.url}`;
     seen.push(key);
     const route = routes[key];
@@ -292,7 +285,7 @@ it('installs from the tarballs outside the workspace, type-checks strictly and r
       .writeHead(route.status, { 'content-type': 'application/json', ...route.answerHeaders })
       .end(JSON.stringify(route.body));
   });
-  const base = await listen(server);
+  const base = server.url;
   try {
     const { stdout, stderr } = await exec(process.execPath, [join(project, 'out/consumer.js'), base], {
       cwd: project,
@@ -311,6 +304,6 @@ it('installs from the tarballs outside the workspace, type-checks strictly and r
     for (const line of stdout.trim().split('\n').slice(0, names.length))
       expect(line).toMatch(/^@offboard\/[\w-]+: [1-9]\d* exports$/);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   }
 });

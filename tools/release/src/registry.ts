@@ -2,11 +2,10 @@
 // with storage in a temporary folder. It serves our scope only (no uplink: nothing is proxied),
 // lets one user publish, and never lets a published version change. stop() closes every
 // connection and the port, and deletes the storage.
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tempDir } from '@offboard/test-utils';
 import { runServer } from 'verdaccio';
 
 export const SCOPE = '@offboard';
@@ -23,7 +22,8 @@ export interface Registry {
 }
 
 export async function startRegistry(): Promise<Registry> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'offboard-registry-'));
+  const storage = await tempDir('registry');
+  const { dir } = storage;
   const app = (await runServer({
     self_path: dir,
     storage: path.join(dir, 'storage'),
@@ -42,7 +42,7 @@ export async function startRegistry(): Promise<Registry> {
   const stop = async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    await rm(dir, { recursive: true, force: true });
+    await storage.remove();
   };
   try {
     const response = await fetch(`${url}-/user/org.couchdb.user:release`, {

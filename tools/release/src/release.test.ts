@@ -2,24 +2,23 @@
 // published packages installed by name and version in a project outside the workspace, type-
 // checked with `tsc --strict` and called against a loopback mock.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Registry, startRegistry } from './registry.js';
 import {
-  childEnv,
-  copyWorkspace,
-  exec,
+  type LoopbackServer,
   type Manifest,
-  pnpmShim,
   publishablePackages,
   readManifest,
   repoRoot,
-  toolDir,
-} from './workspace.js';
+  startLoopbackServer,
+  type TempDir,
+  tempDir,
+} from '@offboard/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Registry, startRegistry } from './registry.js';
+import { childEnv, copyWorkspace, exec, pnpmShim, toolDir } from './workspace.js';
 
 const changesetBin = path.join(toolDir, 'node_modules/@changesets/cli/bin.js');
 const tscBin = path.join(toolDir, 'node_modules/typescript/bin/tsc');
@@ -77,7 +76,7 @@ describe('release: changeset version, publish to verdaccio, install outside the 
   }
 
   it('has something to publish: the runtime and every client are built', () => {
-    expect(built.map((pkg) => pkg.dir)).toEqual(
+    expect(built.map((pkg) => pkg.folder)).toEqual(
       expect.arrayContaining([
         'runtime',
         'gcore-iam',
@@ -138,14 +137,16 @@ describe('release: changeset version, publish to verdaccio, install outside the 
   });
 
   describe('a project outside the workspace', () => {
+    let consumer: TempDir;
     let project: string;
-    let mock: Server;
+    let mock: LoopbackServer;
     let mockUrl: string;
     const requests: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
 
     beforeAll(async () => {
-      project = await mkdtemp(path.join(tmpdir(), 'offboard-consumer-'));
-      mock = createServer((request, response) => {
+      consumer = await tempDir('consumer');
+      project = consumer.dir;
+      mock = await startLoopbackServer((request, response) => {
         requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
         const body = {
           count: 1,
@@ -157,13 +158,11 @@ describe('release: changeset version, publish to verdaccio, install outside the 
           .writeHead(request.url?.startsWith('/iam/users?') ? 200 : 404, { 'content-type': 'application/json' })
           .end(JSON.stringify(body));
       });
-      await new Promise<void>((resolve) => mock.listen(0, '127.0.0.1', resolve));
-      mockUrl = `http://127.0.0.1:${(mock.address() as AddressInfo).port}`;
+      mockUrl = mock.url;
     });
     afterAll(async () => {
-      mock?.closeAllConnections();
-      await new Promise((resolve) => mock?.close(resolve));
-      if (project) await rm(project, { recursive: true, force: true });
+      await mock?.close();
+      await consumer?.remove();
     });
 
     it('installs the published packages by name and version with plain npm (our scope from verdaccio only)', async () => {

@@ -3,8 +3,9 @@
 // is checked; then a branch that changes a package without a changeset must fail.
 import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { publishablePackages, repoRoot } from '@offboard/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, copyWorkspace, exec, git, publishablePackages, repoRoot, toolDir } from './workspace.js';
+import { childEnv, copyWorkspace, exec, git, toolDir } from './workspace.js';
 
 const changesetBin = path.join(toolDir, 'node_modules/@changesets/cli/bin.js');
 

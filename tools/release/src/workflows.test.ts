@@ -1,11 +1,11 @@
 // The GitHub workflows: each passes the workflow linter (@action-validator/cli, from npm), and
 // each does what the release flow relies on.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readManifest, repoRoot, tempDir } from '@offboard/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { exec, readManifest, repoRoot, toolDir } from './workspace.js';
+import { exec, toolDir } from './workspace.js';
 
 const workflowsDir = path.join(repoRoot, '.github/workflows');
 const validator = path.join(toolDir, 'node_modules/@action-validator/cli/cli.mjs');
@@ -32,7 +32,7 @@ describe('GitHub workflows', () => {
   }
 
   it('action-validator does reject a broken workflow', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'offboard-workflow-'));
+    const { dir, remove } = await tempDir('workflow');
     try {
       const broken = (await readFile(path.join(workflowsDir, 'ci.yml'), 'utf8')).replace('runs-on:', 'runs_on:');
       await writeFile(path.join(dir, 'broken.yml'), broken);
@@ -40,7 +40,7 @@ describe('GitHub workflows', () => {
       expect(result.code).not.toBe(0);
       expect(`${result.stdout}${result.stderr}`).toContain("Additional property 'runs_on' is not allowed");
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 

@@ -1,86 +1,62 @@
-// Helpers of the release tests: the repository's publishable packages, a throwaway copy of the
-// workspace to version and publish (so the repository's versions and CHANGELOGs never change),
-// and child processes that cannot reach a real registry by accident.
+// Helpers of the release tests: a throwaway copy of the workspace to version and publish (so the
+// repository's versions and CHANGELOGs never change), and child processes that cannot reach a
+// real registry by accident. The publishable packages themselves: @offboard/test-utils.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  copyRepository,
+  publishablePackages,
+  readManifest,
+  repoRoot,
+  type TempDir,
+  tempDir,
+} from '@offboard/test-utils';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const toolDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-export interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  main?: string;
-  bin?: string | Record<string, string>;
-  dependencies?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-export interface Publishable {
-  /** Directory name under packages/. */
-  readonly dir: string;
-  readonly manifest: Manifest;
-  /** Whether its entry point (and bin) exist: turbo builds every package before this test. */
-  readonly built: boolean;
-}
-
-export function readManifest(file: string): Manifest {
-  return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-}
-
-/** Every non-private package under packages/ of `root`. */
-export function publishablePackages(root = repoRoot): Publishable[] {
-  return readdirSync(path.join(root, 'packages'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(root, 'packages', entry.name, 'package.json')))
-    .map((entry) => {
-      const dir = path.join(root, 'packages', entry.name);
-      const manifest = readManifest(path.join(dir, 'package.json'));
-      const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
-      const built = [manifest.main ?? 'index.js', ...bins].every((file) => existsSync(path.join(dir, file)));
-      return { dir: entry.name, manifest, built };
-    })
-    .filter((pkg) => !pkg.manifest.private)
-    .sort((a, b) => a.dir.localeCompare(b.dir));
-}
 
 /**
  * A git repository holding the workspace's root manifest, pnpm-workspace.yaml, .changeset/config.json
  * and every publishable package as built (no node_modules), with one commit. Its node_modules is
  * the repository's (changesets loads its changelog module from there).
  */
-export async function copyWorkspace(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'offboard-release-'));
-  for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json', 'LICENSE']) {
-    await cp(path.join(repoRoot, file), path.join(dir, file), { recursive: true });
+export async function copyWorkspace(): Promise<TempDir> {
+  const copy = await copyRepository({
+    paths: [
+      'package.json',
+      'pnpm-workspace.yaml',
+      '.changeset/config.json',
+      'LICENSE',
+      ...publishablePackages().map((pkg) => path.join('packages', pkg.folder)),
+    ],
+    skip: ['node_modules', '.turbo'],
+    prefix: 'release',
+  });
+  const { dir } = copy;
+  try {
+    await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+    await linkWorkspaceDependencies(dir);
+    await writeFile(path.join(dir, '.gitignore'), 'node_modules\n');
+    await git(dir, 'init', '--quiet', '--initial-branch=main');
+    await git(dir, 'add', '.');
+    await git(
+      dir,
+      '-c',
+      'user.name=release-test',
+      '-c',
+      'user.email=release-test@localhost',
+      'commit',
+      '--quiet',
+      '-m',
+      'workspace',
+    );
+  } catch (error) {
+    await copy.remove();
+    throw error;
   }
-  for (const pkg of publishablePackages()) {
-    await cp(path.join(repoRoot, 'packages', pkg.dir), path.join(dir, 'packages', pkg.dir), {
-      recursive: true,
-      filter: (source) => !['node_modules', '.turbo'].includes(path.basename(source)),
-    });
-  }
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
-  await linkWorkspaceDependencies(dir);
-  await writeFile(path.join(dir, '.gitignore'), 'node_modules\n');
-  await git(dir, 'init', '--quiet', '--initial-branch=main');
-  await git(dir, 'add', '.');
-  await git(
-    dir,
-    '-c',
-    'user.name=release-test',
-    '-c',
-    'user.email=release-test@localhost',
-    'commit',
-    '--quiet',
-    '-m',
-    'workspace',
-  );
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return copy;
 }
 
 /**
@@ -155,12 +131,12 @@ export function exec(
 }
 
 /** A folder whose `pnpm` runs the pnpm pinned in package.json devEngines, for scripts that call `pnpm`. */
-export async function pnpmShim(): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function pnpmShim(): Promise<TempDir> {
   const version = (
     readManifest(path.join(repoRoot, 'package.json')) as { devEngines?: { packageManager?: { version?: string } } }
   ).devEngines?.packageManager?.version;
   if (!version) throw new Error('package.json has no devEngines.packageManager.version');
-  const dir = await mkdtemp(path.join(tmpdir(), 'offboard-pnpm-'));
-  await writeFile(path.join(dir, 'pnpm'), `#!/bin/sh\nexec npx --yes pnpm@${version} "$@"\n`, { mode: 0o755 });
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  const shim = await tempDir('pnpm');
+  await writeFile(path.join(shim.dir, 'pnpm'), `#!/bin/sh\nexec npx --yes pnpm@${version} "$@"\n`, { mode: 0o755 });
+  return shim;
 }

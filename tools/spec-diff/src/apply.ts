@@ -10,13 +10,13 @@
 // Either way the comparison is between the bundled, decorated specs before and after (what the
 // clients are generated from); the "after" bundle is made in a temporary copy, so nothing in
 // the repository changes unless --write is given.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type ApiEntry, bundleApi, loadWorkspace, selectApis, type Workspace } from '@offboard/codegen/apis';
+import { generateApis } from '@offboard/codegen/generate';
+import { serializeSpec } from '@offboard/codegen/serialize';
+import { copyRepository } from '@offboard/test-utils';
 import { parse } from 'yaml';
-import { type ApiEntry, bundleApi, loadWorkspace, selectApis, type Workspace } from '../../codegen/src/apis.js';
-import { generateApis } from '../../codegen/src/generate.js';
-import { serializeSpec } from '../../codegen/src/serialize.js';
 import { renderChangeset } from './changeset.js';
 import { compareSpecs } from './compare.js';
 import type { Change } from './rules.js';
@@ -96,17 +96,15 @@ export async function diffCandidate(rootDir: string, apiName: string, candidateF
   checkCandidate(api, target, candidate);
   const before = await bundleOrThrow(workspace, api, `${api.name} as it is`);
 
-  const copy = await mkdtemp(path.join(tmpdir(), 'offboard-spec-diff-'));
+  const copy = await copyRepository({ from: rootDir, paths: ['specs', 'redocly.yaml'], skip: [], prefix: 'spec-diff' });
   try {
-    await cp(path.join(rootDir, 'specs'), path.join(copy, 'specs'), { recursive: true });
-    await cp(path.join(rootDir, 'redocly.yaml'), path.join(copy, 'redocly.yaml'));
-    await writeFile(path.join(copy, path.relative(rootDir, target.file)), candidate);
-    const candidateWorkspace = await loadWorkspace(path.join(copy, 'redocly.yaml'));
+    await writeFile(path.join(copy.dir, path.relative(rootDir, target.file)), candidate);
+    const candidateWorkspace = await loadWorkspace(path.join(copy.dir, 'redocly.yaml'));
     const [candidateApi] = selectApis(candidateWorkspace, [apiName]);
     const after = await bundleOrThrow(candidateWorkspace, candidateApi!, `${api.name} with the candidate`);
     return { workspace, api, target, candidate, bundled: serializeSpec(after), changes: compareSpecs(before, after) };
   } finally {
-    await rm(copy, { recursive: true, force: true });
+    await copy.remove();
   }
 }
 

@@ -4,9 +4,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { changedFiles, snapshot, type TempDir } from '@offboard/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { changedFiles, copyRepository, type RepoCopy, snapshot } from './repo-copy.js';
+import { copySpecWorkspace } from './repo-copy.js';
 
 const toolDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -26,10 +27,10 @@ const VENDOR = 'specs/gcore-iam-reseller/vendor/iam_reseller_api.delete-user.yam
 const TYPES = 'packages/gcore-iam-reseller/src/generated/schema.gen.ts';
 
 describe('specs:diff on a copy of the repository', () => {
-  let copy: RepoCopy;
+  let copy: TempDir;
   let breaking: string;
   beforeAll(async () => {
-    copy = await copyRepository();
+    copy = await copySpecWorkspace();
     // The vendor drops the 404 of DELETE /iam/users/{userId} and rewords the 200.
     const vendor = parse(await readFile(path.join(copy.dir, VENDOR), 'utf8')) as {
       paths: Record<string, { delete: { responses: Record<string, { description: string }> } }>;

@@ -5,12 +5,11 @@
 // and writes a changeset. Exits 1 on an error (unknown api, a candidate that does not bundle),
 // 2 on a usage error.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { repoRoot } from '@offboard/test-utils';
 import { applyDiff, diffCandidate } from './apply.js';
 import { formatReport } from './report.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const USAGE = 'usage: specs:diff <api> <candidate-spec-file> [--write] [--root <repository>]';
 
 async function main(argv: readonly string[]): Promise<number> {

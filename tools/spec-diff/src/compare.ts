@@ -1,6 +1,8 @@
 // Compares two bundled specs (what the clients are generated from) and lists every change with
 // the rule of ./rules.ts that describes it. It walks operations, not files: a component is
 // compared where an operation uses it, so a change is reported with the operation it affects.
+import { isDeepStrictEqual } from 'node:util';
+import { followRef } from '@offboard/codegen/describe';
 import type { Change, RuleId } from './rules.js';
 
 type Json = unknown;
@@ -11,22 +13,6 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const isNode = (value: Json): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
 const asNode = (value: Json): Node => (isNode(value) ? value : {});
 const asArray = (value: Json): Json[] => (Array.isArray(value) ? value : []);
-
-/** Deep equality that ignores key order. */
-export function sameJson(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) &&
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((item, index) => sameJson(item, b[index]))
-    );
-  }
-  if (!isNode(a) || !isNode(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => key in b && sameJson(a[key], b[key]));
-}
 
 const show = (value: Json): string => (value === undefined ? 'none' : JSON.stringify(value));
 
@@ -96,22 +82,9 @@ class Comparer {
     this.changes.push({ rule, where, detail });
   }
 
-  /** Follows local `$ref`s; returns the node and the last ref followed. */
+  /** Follows local `$ref`s (codegen's resolver); returns the node and the last ref followed. */
   resolve(document: Node, value: Json): { node: Node; ref?: string } {
-    let node = value;
-    let ref: string | undefined;
-    for (let depth = 0; isNode(node) && typeof node.$ref === 'string' && depth < 32; depth++) {
-      ref = node.$ref;
-      if (!ref.startsWith('#/')) throw new Error(`external $ref "${ref}" in a bundled spec`);
-      node = ref
-        .slice(2)
-        .split('/')
-        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .reduce<Json>(
-          (parent, key) => (isNode(parent) ? parent[key] : Array.isArray(parent) ? parent[Number(key)] : undefined),
-          document,
-        );
-    }
+    const { node, ref } = followRef(document, value);
     return ref === undefined ? { node: asNode(node) } : { node: asNode(node), ref };
   }
 
@@ -126,14 +99,14 @@ class Comparer {
   annotations(where: string, a: Node, b: Node, skip: ReadonlySet<string> = new Set()): void {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const rule = annotationRule(key);
-      if (rule && !skip.has(key) && !sameJson(a[key], b[key])) this.add(rule, where, `${key} changed`);
+      if (rule && !skip.has(key) && !isDeepStrictEqual(a[key], b[key])) this.add(rule, where, `${key} changed`);
     }
   }
 
   /** Whatever neither a rule nor `annotations` looked at: any difference is unclassified. */
   rest(where: string, a: Node, b: Node, handled: ReadonlySet<string>): void {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (handled.has(key) || annotationRule(key) !== undefined || sameJson(a[key], b[key])) continue;
+      if (handled.has(key) || annotationRule(key) !== undefined || isDeepStrictEqual(a[key], b[key])) continue;
       this.add('unclassified-change', where, `${key}: ${show(a[key])} → ${show(b[key])}`);
     }
   }
@@ -142,7 +115,7 @@ class Comparer {
     this.document();
     this.securitySchemes();
     this.operations();
-    if (this.changes.length === 0 && !sameJson(this.before, this.after)) {
+    if (this.changes.length === 0 && !isDeepStrictEqual(this.before, this.after)) {
       this.add('unclassified-change', 'document', 'the documents differ where no rule looks');
     }
     return this.changes;
@@ -155,18 +128,18 @@ class Comparer {
     const infoB = asNode(b.info);
     this.annotations('info', infoA, infoB);
     for (const key of new Set([...Object.keys(infoA), ...Object.keys(infoB)])) {
-      if (annotationRule(key) === undefined && !sameJson(infoA[key], infoB[key]))
+      if (annotationRule(key) === undefined && !isDeepStrictEqual(infoA[key], infoB[key]))
         this.add('metadata-changed', 'info', `${key} changed`);
     }
     const serversA = asArray(a.servers).map(asNode);
     const serversB = asArray(b.servers).map(asNode);
     if (serversA[0]?.url !== serversB[0]?.url) {
       this.add('server-changed', 'servers', `default server ${show(serversA[0]?.url)} → ${show(serversB[0]?.url)}`);
-    } else if (!sameJson(serversA, serversB)) {
+    } else if (!isDeepStrictEqual(serversA, serversB)) {
       this.add('metadata-changed', 'servers', 'servers changed (the default one is the same)');
     }
     for (const key of ['tags', 'externalDocs']) {
-      if (!sameJson(a[key], b[key])) this.add('metadata-changed', key, `${key} changed`);
+      if (!isDeepStrictEqual(a[key], b[key])) this.add('metadata-changed', key, `${key} changed`);
     }
     // `security` is compared per operation; `paths` and `components` where operations use them.
     const handled = new Set(['info', 'servers', 'tags', 'externalDocs', 'security', 'paths', 'components']);
@@ -184,7 +157,7 @@ class Comparer {
       this.annotations(where, schemeA, schemeB);
       const definitionA = withoutAnnotations(schemeA);
       const definitionB = withoutAnnotations(schemeB);
-      if (!sameJson(definitionA, definitionB))
+      if (!isDeepStrictEqual(definitionA, definitionB))
         this.add('auth-scheme-changed', where, `${show(definitionA)} → ${show(definitionB)}`);
     }
   }
@@ -234,7 +207,7 @@ class Comparer {
     this.responses(where, asNode(a.node.responses), asNode(b.node.responses));
     const securityA = a.node.security ?? this.before.security ?? [];
     const securityB = b.node.security ?? this.after.security ?? [];
-    if (!sameJson(securityA, securityB))
+    if (!isDeepStrictEqual(securityA, securityB))
       this.add('auth-scheme-changed', where, `security ${show(securityA)} → ${show(securityB)}`);
     this.rest(where, a.node, b.node, new Set(['operationId', 'parameters', 'requestBody', 'responses', 'security']));
   }
@@ -410,10 +383,10 @@ class Comparer {
     const valuesA = asArray(a);
     const valuesB = asArray(b);
     for (const value of valuesA)
-      if (!valuesB.some((other) => sameJson(other, value)))
+      if (!valuesB.some((other) => isDeepStrictEqual(other, value)))
         this.add('enum-value-removed', where, `enum value ${show(value)} removed`);
     for (const value of valuesB)
-      if (!valuesA.some((other) => sameJson(other, value)))
+      if (!valuesA.some((other) => isDeepStrictEqual(other, value)))
         this.add('enum-value-added', where, `enum value ${show(value)} added`);
   }
 
@@ -423,7 +396,7 @@ class Comparer {
     for (const key of [...LOWER_BOUNDS, ...UPPER_BOUNDS]) {
       const before = a[key];
       const after = b[key];
-      if (sameJson(before, after)) continue;
+      if (isDeepStrictEqual(before, after)) continue;
       if (before === undefined || after === undefined || typeof before !== 'number' || typeof after !== 'number') {
         // Added (or OpenAPI 3.0's boolean exclusive bounds switched on) narrows; removed widens.
         change(key, before === undefined || before === false || after === true);
@@ -434,7 +407,7 @@ class Comparer {
       }
     }
     for (const key of RESTRICTIONS) {
-      if (!sameJson(a[key], b[key])) change(key, b[key] !== undefined);
+      if (!isDeepStrictEqual(a[key], b[key])) change(key, b[key] !== undefined);
     }
     if (a.uniqueItems !== b.uniqueItems) change('uniqueItems', b.uniqueItems === true);
   }
@@ -457,7 +430,7 @@ class Comparer {
     }
     const extraA = a.additionalProperties;
     const extraB = b.additionalProperties;
-    if (sameJson(extraA, extraB)) return;
+    if (isDeepStrictEqual(extraA, extraB)) return;
     // Open (absent or true) > a schema > closed (false).
     const openness = (value: Json) => (value === false ? 0 : value === undefined || value === true ? 2 : 1);
     if (openness(extraA) === 1 && openness(extraB) === 1) this.schema(`${where}{}`, extraA, extraB);

@@ -2,12 +2,10 @@
 // published spec and applies it with specs:diff --write. Exits 1 when any api failed (the others
 // are still updated).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { repoRoot } from '@offboard/test-utils';
 import { loadSources, SOURCES_FILE } from './sources.js';
 import { updateSpecs } from './update.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '@offboard/spec-diff/repo-copy';
+import { repoRoot } from '@offboard/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Loader, SpecDocument } from './download.js';

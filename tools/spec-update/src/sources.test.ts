@@ -1,10 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadWorkspace } from '@offboard/codegen/apis';
 import { findTarget } from '@offboard/spec-diff';
-import { repoRoot } from '@offboard/spec-diff/repo-copy';
+import { repoRoot, tempDir } from '@offboard/test-utils';
 import { describe, expect, it } from 'vitest';
-import { loadWorkspace } from '../../codegen/src/apis.js';
 import { loadSources } from './sources.js';
 
 describe('sources.yaml', () => {
@@ -22,7 +21,7 @@ describe('sources.yaml', () => {
   });
 
   it('refuses anything but an http(s) URL or none', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'offboard-sources-'));
+    const { dir, remove } = await tempDir('sources');
     try {
       const file = path.join(dir, 'sources.yaml');
       await writeFile(file, 'a: ftp://example.com/spec.yaml\n');
@@ -35,7 +34,7 @@ describe('sources.yaml', () => {
         ]),
       );
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 });

@@ -5,7 +5,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { changedFiles, copyRepository, type RepoCopy, snapshot } from '@offboard/spec-diff/repo-copy';
+import { copySpecWorkspace } from '@offboard/spec-diff/repo-copy';
+import { changedFiles, snapshot, type TempDir } from '@offboard/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type Loopback, serve } from './loopback.js';
@@ -34,14 +35,14 @@ const VENDOR = {
 };
 
 describe('specs:update against a loopback "upstream"', () => {
-  let copy: RepoCopy;
+  let copy: TempDir;
   let upstream: Loopback;
   let sources: string;
   const vendor = async (api: keyof typeof VENDOR): Promise<Doc> =>
     parse(await readFile(path.join(copy.dir, VENDOR[api]), 'utf8')) as Doc;
 
   beforeAll(async () => {
-    copy = await copyRepository();
+    copy = await copySpecWorkspace();
     // Gcore IAM: the whole file has one more operation; our fragment of it is unchanged.
     const iam = await vendor('gcore-iam');
     iam.paths['/iam/users/me'] = { get: { summary: 'Me', responses: { '200': { description: 'ok' } } } };

@@ -1,9 +1,9 @@
 // `pnpm specs:update`: for every api with a published source, download it, cut our vendor
 // fragment out of it, and hand that to specs:diff --write (which regenerates the package and
 // writes the changeset). Hand-written specs (source `none`) are skipped.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadWorkspace, selectApis } from '@offboard/codegen/apis';
 import {
   applyDiff,
   type ChangeClass,
@@ -12,8 +12,8 @@ import {
   formatReport,
   highestClass,
 } from '@offboard/spec-diff';
+import { tempDir } from '@offboard/test-utils';
 import { parse, stringify } from 'yaml';
-import { loadWorkspace, selectApis } from '../../codegen/src/apis.js';
 import { cachedLoader, type DownloadOptions } from './download.js';
 import { extractFragment } from './fragment.js';
 import type { Sources } from './sources.js';
@@ -57,7 +57,7 @@ export async function updateSpecs({
       log(`skip ${api.name}: hand-written, no published source`);
       continue;
     }
-    const work = await mkdtemp(path.join(tmpdir(), 'offboard-spec-update-'));
+    const work = await tempDir('spec-update');
     try {
       const target = await findTarget(api);
       if (target.kind !== 'vendor') throw new Error(`${api.name} has a source but no vendor/ file to replace`);
@@ -65,7 +65,7 @@ export async function updateSpecs({
       const upstream = await load(source.href);
       if (!('openapi' in upstream)) throw new Error(`${source.href} is not an OpenAPI document`);
       const fragment = await extractFragment(upstream, source.href, current, load);
-      const candidate = path.join(work, path.basename(target.file));
+      const candidate = path.join(work.dir, path.basename(target.file));
       await writeFile(candidate, stringify(fragment, { lineWidth: 100 }));
       const diff = await diffCandidate(rootDir, api.name, candidate);
       const highest = highestClass(diff.changes) ?? 'none';
@@ -83,7 +83,7 @@ export async function updateSpecs({
       log(`failed ${api.name}: ${message}`);
       outcomes.push({ api: api.name, status: 'failed', error: message });
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await work.remove();
     }
   }
   return outcomes;
