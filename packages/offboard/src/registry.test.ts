@@ -1,11 +1,9 @@
 // A provider module is all the engine needs: one registered from a test fixture (an api the
 // project has never heard of) is planned, applied, journaled, read from a CSV, named in the help
 // text and refused when not registered, with nothing else in the engine or the CLI changed.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type LoopbackServer, startLoopbackServer, type TempDir, tempDir } from '@offboard/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acme } from '../test/acme-provider.js';
 import { runCli } from '../test/harness.js';
@@ -20,14 +18,15 @@ const providers = [...BUILT_IN_PROVIDERS, acme];
 /** A stateful ACME: members per org; GET 200/404, DELETE 204/404; bearer required. */
 let members: Set<string>;
 let received: { method: string; url: string; authorization: string | undefined }[];
-let server: Server;
+let server: LoopbackServer;
 let env: Record<string, string>;
+let temp: TempDir;
 let dir: string;
 
 beforeEach(async () => {
   members = new Set([`${ORG}/7`, `${ORG}/8`]);
   received = [];
-  server = createServer((request, response) => {
+  server = await startLoopbackServer((request, response) => {
     received.push({ method: request.method!, url: request.url!, authorization: request.headers.authorization });
     const match = /^\/orgs\/([^/]+)\/members\/([^/?]+)$/.exec(request.url ?? '');
     const key = match ? `${match[1]}/${match[2]}` : '';
@@ -40,15 +39,14 @@ beforeEach(async () => {
       response.writeHead(204).end();
     } else response.writeHead(405).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  env = { ACME_TOKEN: TOKEN, ACME_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-  dir = await mkdtemp(path.join(tmpdir(), 'offboard-acme-'));
+  env = { ACME_TOKEN: TOKEN, ACME_BASE_URL: server.url };
+  temp = await tempDir('acme');
+  dir = temp.dir;
 });
 
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await rm(dir, { recursive: true, force: true });
+  await server.close();
+  await temp.remove();
 });
 
 describe('a provider registered from a module', () => {

@@ -233,7 +233,7 @@ describe('the terminal', () => {
       method: 'DELETE',
       path: /access\/users/,
       status: 400,
-      body: { success: false, errors: [{ code: 1, message: forged }], messages: [], result: null },
+      body: { success: false, errors: [{ code: 6003, message: forged }], messages: [], result: null },
       times: 1,
     });
     const { code, stdout } = await offboard([
