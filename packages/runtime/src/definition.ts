@@ -29,6 +29,42 @@ export interface ParamRule {
   readonly enum?: readonly (string | number | boolean)[];
 }
 
+/**
+ * How a list operation pages, from its `x-offboard-pagination` extension in the spec. Dotted
+ * paths (`result_info.total_pages`) point into the JSON answer body. `paginate` (paginate.ts)
+ * walks the pages and yields the items.
+ */
+export type PaginationDefinition = OffsetPagination | PagePagination;
+
+interface PaginationFields {
+  /** Where the page's items are: a dotted path to an array in the answer body. */
+  readonly items: string;
+  /** The query parameter that sets the page size. */
+  readonly sizeParam?: string;
+  /** The page size sent in `sizeParam` when the caller sets none. */
+  readonly pageSize?: number;
+}
+
+/** `?offset=&limit=`: the walk skips the items it has received so far. */
+export interface OffsetPagination extends PaginationFields {
+  readonly style: 'offset';
+  /** The query parameter that says how many items to skip, counted from 0. */
+  readonly offsetParam: string;
+  /** A next-page link in the answer: null or absent on the last page. */
+  readonly next?: string;
+}
+
+/** `?page=&per_page=`: the walk asks for page 1, 2, 3, … */
+export interface PagePagination extends PaginationFields {
+  readonly style: 'page';
+  /** The query parameter carrying the page number. */
+  readonly pageParam: string;
+  /** The number of the first page. Default 1. */
+  readonly firstPage?: number;
+  /** The number of pages in the answer: the walk ends on that page. */
+  readonly totalPages?: string;
+}
+
 export interface OperationDefinition {
   readonly operationId: string;
   readonly method: HttpMethod;
@@ -41,6 +77,8 @@ export interface OperationDefinition {
   readonly pathParams: Readonly<Record<string, ParamRule>>;
   /** Required query parameters with one allowed value: always sent, filled in when missing. */
   readonly constantQuery?: Readonly<Record<string, string>>;
+  /** How the operation pages (a GET that lists), when its spec says so. */
+  readonly pagination?: PaginationDefinition;
 }
 
 /** How a credential reaches the client: an option name and the environment variable behind it. */

@@ -2,12 +2,13 @@
 // openapi-typescript CLI over the same bundled specs, median of several runs each.
 // 2. Scale: our generator on synthetic specs of growing size, and on the largest real public
 // spec installable from npm, beside openapi-typescript and @hey-api/openapi-ts.
-import { cp, readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { copyRepository, repoRoot, tempDir } from '@offboard/test-utils';
 import { type Sample, type Summary, summarise, timed } from './measure.js';
 import { syntheticSpec } from './synthetic.js';
-import { bin, generatorWorkspace, repoRoot, tempDir } from './workspace.js';
+import { bin, generatorWorkspace } from './workspace.js';
 
 export interface CodegenResult {
   readonly ours: Summary;
@@ -20,24 +21,26 @@ const ourGenerator = (config: string) => timed(process.execPath, [bin.codegen, '
 const rawGenerator = (config: string) => timed(bin.openapiTypescript, ['--redocly', config]);
 
 export async function benchCodegen(runs: number): Promise<CodegenResult> {
-  const dir = await tempDir('codegen');
-  for (const entry of ['specs', 'redocly.yaml', 'LICENSE'])
-    await cp(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
-  const packages = (await readdir(path.join(repoRoot, 'packages'))).filter(
-    (name) => !['runtime', 'offboard'].includes(name),
-  );
-  const { raw } = await generatorWorkspace(
-    path.join(dir, 'raw-workspace'),
-    packages.map((name) => ({ name, file: path.join(repoRoot, 'packages', name, 'openapi.json') })),
-  );
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  // Interleaved, so a noisy moment on the machine hits both sides alike.
-  for (let run = 0; run < runs; run++) {
-    ours.push((await ourGenerator(path.join(dir, 'redocly.yaml'))).seconds);
-    theirs.push((await rawGenerator(raw)).seconds);
+  const copy = await copyRepository({ paths: ['specs', 'redocly.yaml', 'LICENSE'], prefix: 'bench-codegen' });
+  try {
+    const packages = (await readdir(path.join(repoRoot, 'packages'))).filter(
+      (name) => !['runtime', 'offboard'].includes(name),
+    );
+    const { raw } = await generatorWorkspace(
+      path.join(copy.dir, 'raw-workspace'),
+      packages.map((name) => ({ name, file: path.join(repoRoot, 'packages', name, 'openapi.json') })),
+    );
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    // Interleaved, so a noisy moment on the machine hits both sides alike.
+    for (let run = 0; run < runs; run++) {
+      ours.push((await ourGenerator(path.join(copy.dir, 'redocly.yaml'))).seconds);
+      theirs.push((await rawGenerator(raw)).seconds);
+    }
+    return { ours: summarise(ours), raw: summarise(theirs), runs };
+  } finally {
+    await copy.remove();
   }
-  return { ours: summarise(ours), raw: summarise(theirs), runs };
 }
 
 export interface ScalePoint {
@@ -61,37 +64,40 @@ function githubSpec(): string | undefined {
 export async function benchScale(sizes: readonly number[], withRealSpec: boolean): Promise<ScalePoint[]> {
   const points: ScalePoint[] = [];
   for (const operations of sizes) {
-    const dir = await tempDir(`scale-${operations}`);
-    const file = path.join(dir, 'spec.json');
-    await writeFile(file, JSON.stringify(syntheticSpec(operations)));
-    const { ours } = await generatorWorkspace(dir, [{ name: 'synthetic', file }]);
-    points.push({ label: `synthetic, ${operations} operations`, operations, ours: await ourGenerator(ours) });
+    const { dir, remove } = await tempDir(`bench-scale-${operations}`);
+    try {
+      const file = path.join(dir, 'spec.json');
+      await writeFile(file, JSON.stringify(syntheticSpec(operations)));
+      const { ours } = await generatorWorkspace(dir, [{ name: 'synthetic', file }]);
+      points.push({ label: `synthetic, ${operations} operations`, operations, ours: await ourGenerator(ours) });
+    } finally {
+      await remove();
+    }
   }
   const github = withRealSpec ? githubSpec() : undefined;
   if (github) {
-    const dir = await tempDir('github');
-    const { ours, raw } = await generatorWorkspace(dir, [{ name: 'github', file: github }]);
-    const operations = Object.values(
-      (
-        JSON.parse(await (await import('node:fs/promises')).readFile(github, 'utf8')) as {
-          paths: Record<string, object>;
-        }
-      ).paths,
-    ).reduce(
-      (count, item) =>
-        count +
-        Object.keys(item).filter((key) =>
-          ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(key),
-        ).length,
-      0,
-    );
-    points.push({
-      label: 'GitHub REST API (@octokit/openapi)',
-      operations,
-      ours: await ourGenerator(ours),
-      raw: await rawGenerator(raw),
-      heyApi: await timed(bin.heyApi, ['-i', github, '-o', path.join(dir, 'hey-api'), '-c', '@hey-api/client-fetch']),
-    });
+    const { dir, remove } = await tempDir('bench-github');
+    try {
+      const { ours, raw } = await generatorWorkspace(dir, [{ name: 'github', file: github }]);
+      const { paths } = JSON.parse(await readFile(github, 'utf8')) as { paths: Record<string, object> };
+      const operations = Object.values(paths).reduce(
+        (count, item) =>
+          count +
+          Object.keys(item).filter((key) =>
+            ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(key),
+          ).length,
+        0,
+      );
+      points.push({
+        label: 'GitHub REST API (@octokit/openapi)',
+        operations,
+        ours: await ourGenerator(ours),
+        raw: await rawGenerator(raw),
+        heyApi: await timed(bin.heyApi, ['-i', github, '-o', path.join(dir, 'hey-api'), '-c', '@hey-api/client-fetch']),
+      });
+    } finally {
+      await remove();
+    }
   }
   return points;
 }

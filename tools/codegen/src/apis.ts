@@ -17,6 +17,26 @@ export interface ClientSettings {
   readonly apiKeyPrefix?: string;
   /** Markdown added to the generated README (provider specifics a user should know). */
   readonly notes?: string;
+  /**
+   * A hand-written module of the package, under src/lib/ (e.g. `src/lib/domains.ts`), whose
+   * `clientHooks` the generated createClient passes to the runtime (see client-shell.ts).
+   */
+  readonly hooks?: string;
+}
+
+/** Where hand-written extras live: the generator reads names there and never writes there. */
+export const LIB_DIR = 'src/lib';
+
+function checkClientSettings(name: string, client: ClientSettings | undefined): ClientSettings {
+  if (!client?.output || !client.package) {
+    throw new Error(`redocly.yaml: apis.${name} needs an x-offboard block with "output" and "package"`);
+  }
+  if (client.hooks !== undefined && !/^src\/lib\/[\w-]+(\/[\w-]+)*\.ts$/.test(client.hooks)) {
+    throw new Error(
+      `redocly.yaml: apis.${name}.x-offboard.hooks must name a .ts file under ${LIB_DIR}/ (got ${client.hooks})`,
+    );
+  }
+  return client;
 }
 
 export interface ApiEntry {
@@ -39,10 +59,10 @@ export async function loadWorkspace(configPath: string): Promise<Workspace> {
   const entries = config.resolvedConfig.apis ?? {};
   const apis = Object.entries(entries)
     .map(([name, entry]) => {
-      const client = (entry as Record<string, unknown>)['x-offboard'] as ClientSettings | undefined;
-      if (!client?.output || !client.package) {
-        throw new Error(`redocly.yaml: apis.${name} needs an x-offboard block with "output" and "package"`);
-      }
+      const client = checkClientSettings(
+        name,
+        (entry as Record<string, unknown>)['x-offboard'] as ClientSettings | undefined,
+      );
       return { name, root: path.resolve(rootDir, entry.root), client };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -1,13 +1,17 @@
 // `pnpm generate [--check]`: for every api of redocly.yaml, writes into its package
 //   openapi.json                 the bundled, decorated spec (what the mocks serve and what ships)
 //   src/generated/schema.gen.ts  the openapi-typescript types (paths, components, operations)
-//   src/generated/api.gen.ts     what the runtime reads: servers, security, operations, path rules
+//   src/generated/api.gen.ts     what the runtime reads: servers, security, operations, path
+//                                rules, pagination
+//   src/generated/client.gen.ts  the package's public surface: createClient, Client, errors, …
 //   README.md                    usage, credentials and operations, from the same facts
-// and creates the hand-owned package shell (package.json, tsconfig, src/index.ts) when missing.
+// and creates the hand-owned package files (package.json, tsconfig, LICENSE, src/index.ts) when
+// missing. src/lib/ holds the hand-written extras: never written, compared or deleted here.
 // Output is byte-identical on rerun; --check writes nothing and fails on any difference.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ApiEntry, bundleApi, type Workspace } from './apis.js';
+import { renderClientShell } from './client-shell.js';
 import { describeSpec, onlyValue, resolveLocal, type SpecDescription } from './describe.js';
 import { renderApiModule, renderReadme } from './render.js';
 import { scaffoldFiles } from './scaffold.js';
@@ -80,7 +84,12 @@ export async function renderApi(
   api: ApiEntry,
   worker: TypesWorker,
 ): Promise<{ files: GeneratedFile[]; spec: SpecDescription }> {
-  const { document } = await bundleApi(workspace, api);
+  const { document, problems } = await bundleApi(workspace, api);
+  // A $ref that does not resolve stays in the bundle: stop here, not in openapi-typescript.
+  const errors = problems.filter((problem) => problem.severity === 'error');
+  if (errors.length > 0) {
+    throw new Error(`${api.name} does not bundle: ${errors.map((problem) => problem.message).join('; ')}`);
+  }
   const spec = describeSpec(document);
   const dir = path.join(workspace.rootDir, api.client.output);
   const files: GeneratedFile[] = [
@@ -89,6 +98,10 @@ export async function renderApi(
     {
       path: path.join(dir, GENERATED_DIR, 'api.gen.ts'),
       content: generatedHeader(api, '//') + renderApiModule(api, spec),
+    },
+    {
+      path: path.join(dir, GENERATED_DIR, 'client.gen.ts'),
+      content: generatedHeader(api, '//') + renderClientShell(api, spec),
     },
     { path: path.join(dir, 'README.md'), content: generatedHeader(api, '<!--') + renderReadme(api, spec) },
     ...scaffoldFiles(api, spec, await readFile(path.join(workspace.rootDir, 'LICENSE'), 'utf8')).map((file) => ({
@@ -130,6 +143,13 @@ export async function generateApis(
   const stale: string[] = [];
   for (const [index, { files }] of rendered.entries()) {
     const api = apis[index]!;
+    if (api.client.hooks) {
+      const hooks = path.join(workspace.rootDir, api.client.output, api.client.hooks);
+      if ((await readOrUndefined(hooks)) === undefined)
+        log(
+          `warning: ${api.name}: x-offboard.hooks names ${api.client.hooks}, which is missing: createClient imports it`,
+        );
+    }
     const expected = new Set(files.filter((file) => !file.scaffold).map((file) => file.path));
     for (const file of files) {
       const current = await readOrUndefined(file.path);

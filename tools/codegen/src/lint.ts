@@ -2,7 +2,14 @@
 // the ruleset of redocly.yaml. `redocly lint` on the source would check the vendor text before
 // our named fixes apply, which is the wrong artefact.
 import path from 'node:path';
-import { formatProblems, getTotals, lintFromString, type NormalizedProblem } from '@redocly/openapi-core';
+import {
+  BaseResolver,
+  formatProblems,
+  getTotals,
+  lintDocument,
+  type NormalizedProblem,
+  Source,
+} from '@redocly/openapi-core';
 import { type ApiEntry, bundleApi, type Workspace } from './apis.js';
 import { serializeSpec } from './serialize.js';
 
@@ -15,11 +22,18 @@ export interface LintReport {
 
 export async function lintApi(workspace: Workspace, api: ApiEntry): Promise<LintReport> {
   const bundled = await bundleApi(workspace, api);
-  const lintProblems = await lintFromString({
-    source: serializeSpec(bundled.document),
-    // A name beside the root document, so relative refs (there are none left) and messages make sense.
-    absoluteRef: path.join(path.dirname(api.root), `${api.name}.bundled.json`),
-    config: workspace.config.forAlias(api.name),
+  const config = workspace.config.forAlias(api.name);
+  // The bundle as it ships (its text, for code frames), linted as the parsed object it already is:
+  // no second parse. A name beside the root document, so messages make sense.
+  const source = new Source(
+    path.join(path.dirname(api.root), `${api.name}.bundled.json`),
+    serializeSpec(bundled.document),
+    'application/json',
+  );
+  const lintProblems = await lintDocument({
+    document: { source, parsed: bundled.document },
+    config,
+    externalRefResolver: new BaseResolver(config.resolve),
   });
   const problems = [...bundled.problems, ...lintProblems];
   const totals = getTotals(problems);

@@ -1,6 +1,6 @@
 // Renders the runtime module (api.gen.ts) and the package README from a spec description.
 import type { ApiEntry } from './apis.js';
-import type { OperationDescription, ParamRule, SpecDescription } from './describe.js';
+import type { OperationDescription, PaginationDescription, ParamRule, SpecDescription } from './describe.js';
 
 function credentialType(scheme: Record<string, unknown> | undefined): string {
   return scheme?.type === 'apiKey' ? 'string' : 'CredentialValue';
@@ -95,6 +95,58 @@ function usageExample(api: ApiEntry, operation: OperationDescription | undefined
   return lines.join('\n');
 }
 
+function describePagination(pagination: PaginationDescription): { pages: string; ends: string } {
+  const size = pagination.sizeParam
+    ? ` + \`${pagination.sizeParam}\`${pagination.pageSize ? ` (${pagination.pageSize} unless you set it)` : ''}`
+    : '';
+  const empty = 'a page is empty';
+  if (pagination.style === 'offset') {
+    return {
+      pages: `\`${pagination.offsetParam}\`${size}`,
+      ends: pagination.next ? `\`${pagination.next}\` is null or absent, or ${empty}` : empty,
+    };
+  }
+  return {
+    pages: `\`${pagination.pageParam}\` from ${pagination.firstPage ?? 1}${size}`,
+    ends: pagination.totalPages ? `page \`${pagination.totalPages}\` is reached, or ${empty}` : empty,
+  };
+}
+
+function paginationSection(spec: SpecDescription): string {
+  const paged = spec.operations.filter((operation) => operation.pagination);
+  const first = paged[0];
+  if (!first) return '';
+  const rows = paged.map((operation) => {
+    const { pages, ends } = describePagination(operation.pagination!);
+    return `| \`GET ${operation.path}\` | ${pages} | \`${operation.pagination!.items}\` | ${ends} |`;
+  });
+  const params = Object.entries(first.pathParams).map(([name, rule]) => `${name}: ${sampleValue(rule)}`);
+  const init = params.length ? `, { params: { path: { ${params.join(', ')} } } }` : '';
+  return `
+## Pagination
+
+\`client.paginate(path, init)\` walks every page of a list operation and yields its items, typed
+from the spec. \`init\` is what \`client.GET\` takes (path and query parameters, \`signal\`,
+\`timeout\`, …), passed on to every page; a paging parameter you set in the query is where the
+walk starts, or the page size.
+
+\`\`\`ts
+for await (const item of client.paginate('${first.path}'${init})) {
+  console.log(item);
+}
+\`\`\`
+
+| operation | pages by | items | the walk ends when |
+|---|---|---|---|
+${rows.join('\n')}
+
+An error on any page throws there, after the items of the earlier pages were yielded. A server
+that never ends cannot loop the walk: a page that repeats the previous one, or more pages than
+\`maxPages\` (default 10 000, e.g. \`client.paginate(path, { maxPages: 50 })\`), throws a
+\`PaginationError\` naming the \`page\` it stopped at.
+`;
+}
+
 export function renderReadme(api: ApiEntry, spec: SpecDescription): string {
   const example = spec.operations.find((operation) => operation.method === 'get') ?? spec.operations[0];
   const credentialRows = Object.entries(api.client.credentials ?? {}).map(
@@ -150,7 +202,7 @@ ${credentialRows.join('\n') || '| — | — | — |'}
 A client without a credential throws a \`ValidationError\` when it is created. Credentials are
 only sent to the configured origin (a redirect elsewhere drops them) and never appear in error
 messages, \`inspect\` output or logs.
-${api.client.notes ? `\n${api.client.notes.trim()}\n` : ''}
+${api.client.notes ? `\n${api.client.notes.trim()}\n` : ''}${paginationSection(spec)}
 ## Defaults
 
 | option | default | per call |

@@ -1,25 +1,9 @@
-// The hand-owned shell of a new client package, created once when an api is added to
-// redocly.yaml (so adding a provider is a spec and a config entry). After that the files belong
+// The hand-owned files of a new client package, created once when an api is added to
+// redocly.yaml (so adding a provider is a spec and a config entry): package.json, tsconfigs,
+// LICENSE and a src/index.ts that re-exports the generated client. After that the files belong
 // to people: the generator never overwrites them.
 import type { ApiEntry } from './apis.js';
 import type { SpecDescription } from './describe.js';
-
-const RUNTIME_ERRORS = [
-  'APIConnectionError',
-  'APIConnectionTimeoutError',
-  'APIError',
-  'APIResponseBodyError',
-  'APIUserAbortError',
-  'AuthenticationError',
-  'BadRequestError',
-  'ConflictError',
-  'InternalServerError',
-  'NotFoundError',
-  'PermissionDeniedError',
-  'RateLimitError',
-  'UnexpectedStatusError',
-  'ValidationError',
-];
 
 export function scaffoldFiles(
   api: ApiEntry,
@@ -50,25 +34,9 @@ export function scaffoldFiles(
     devDependencies: { '@types/node': '20.19.43', typescript: '5.9.3' },
     publishConfig: { access: 'public' },
   };
-  const index = `import { createApiClient, packageAgent, type ApiClient, type BaseClientOptions } from '@offboard/runtime';
-import { api, type Credentials } from './generated/api.gen.js';
-import type { paths } from './generated/schema.gen.js';
-
-export type ClientOptions = BaseClientOptions & Credentials;
-export type Client = ApiClient<paths>;
-
-/** A typed client for the ${spec.title}. */
-export function createClient(options: ClientOptions = {}): Client {
-  return createApiClient<paths>(api, options, packageAgent(import.meta.url));
-}
-
-export { api } from './generated/api.gen.js';
-export type { Credentials, OperationId } from './generated/api.gen.js';
-export type { components, operations, paths } from './generated/schema.gen.js';
-export {
-${RUNTIME_ERRORS.map((name) => `  ${name},`).join('\n')}
-} from '@offboard/runtime';
-`;
+  // The public surface is generated (src/generated/client.gen.ts); hand-written extras go in
+  // src/lib/ and are exported from here beside it.
+  const index = "export * from './generated/client.gen.js';\n";
   return [
     { path: 'package.json', content: `${JSON.stringify(packageJson, null, 2)}\n` },
     {

@@ -43,4 +43,10 @@ describe('int64 path parameters', () => {
     expect(types).toMatch(/id: components\["schemas"\]\["Id"\];/);
     expect(types).toMatch(/Id: number;/);
   });
+
+  it('refuses what is not OpenAPI 3 (the worker gets a bundle, not a validated spec)', async () => {
+    await expect(worker.render({ swagger: '2.0', info: { title: 't', version: '1' }, paths: {} })).rejects.toThrow(
+      'Unsupported OpenAPI version: undefined',
+    );
+  });
 });

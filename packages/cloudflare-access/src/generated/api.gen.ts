@@ -93,7 +93,14 @@ export const api = {
           "api_email",
           "api_key"
         ]
-      ]
+      ],
+      "pagination": {
+        "style": "page",
+        "pageParam": "page",
+        "sizeParam": "per_page",
+        "items": "result",
+        "totalPages": "result_info.total_pages"
+      }
     },
     {
       "operationId": "getAccessUser",

@@ -70,7 +70,15 @@ export const api = {
       "method": "get",
       "path": "/iam/users",
       "deprecated": false,
-      "pathParams": {}
+      "pathParams": {},
+      "pagination": {
+        "style": "offset",
+        "offsetParam": "offset",
+        "sizeParam": "limit",
+        "pageSize": 100,
+        "items": "results",
+        "next": "next"
+      }
     },
     {
       "operationId": "iamGetApiTokensV2",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, NotFoundError, ValidationError } from './index.js';
+import { createClient, NotFoundError, ValidationError } from '../index.js';
 
 const DOMAIN_API = 'https://api.liveperson.net';
 
