@@ -1,3 +1,5 @@
+// Everything the package throws is an OffboardError; the runtime's classes, for `instanceof`.
+export * from '@offboard/runtime/errors';
 export { main } from './cli.js';
 export { parseTargets } from './csv.js';
 export { printable } from './format.js';
@@ -13,4 +15,4 @@ export { PROVIDERS, Registry } from './registry.js';
 export type { Call } from './steps.js';
 export { describeCall, StepLog } from './steps.js';
 export type { Mode, Outcome, Step, Target, TargetResult, Verdict } from './types.js';
-export { InputError, targetKey } from './types.js';
+export { InputError, JournalError, targetKey } from './types.js';

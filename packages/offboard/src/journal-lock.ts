@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
-import { InputError } from './types.js';
+import { InputError, JournalError } from './types.js';
 
 /** Who holds a journal's lock, as recorded in its owner file. */
 export interface LockOwner {
@@ -225,7 +225,7 @@ export class JournalLock {
 
   /** Throws unless the lock is still ours: called before every append. */
   assertHeld(): void {
-    if (this.#released) throw new Error(`the journal ${this.journal} is closed`);
+    if (this.#released) throw new JournalError(`the journal ${this.journal} is closed`);
     if (this.#compromised === undefined) {
       let exists = true;
       try {
@@ -239,7 +239,7 @@ export class JournalLock {
       }
     }
     if (this.#compromised !== undefined) {
-      throw new Error(
+      throw new JournalError(
         `the journal ${this.journal} no longer accepts writes: ${this.#compromised}; another process may be running the same batch`,
       );
     }

@@ -22,7 +22,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
 import { JournalLock } from './journal-lock.js';
 import type { Outcome, Step, Target } from './types.js';
-import { InputError, targetKey } from './types.js';
+import { InputError, JournalError, targetKey } from './types.js';
 
 export type JournalEntry =
   | {
@@ -217,7 +217,7 @@ export class Journal {
 
   /** Writes an entry durably, then counts it as a replayed one would be; only while the lock is ours. */
   #append(entry: JournalEntry): void {
-    if (this.#closed) throw new Error('the journal is closed');
+    if (this.#closed) throw new JournalError('the journal is closed');
     this.#lock.assertHeld();
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
     fsyncSync(this.#fd);

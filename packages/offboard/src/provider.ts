@@ -10,6 +10,7 @@ import {
   type ApiDefinition,
   canonicalParam,
   NotFoundError,
+  OffboardError,
   Redactor,
   ValidationError,
   validatePathParams,
@@ -101,7 +102,7 @@ export function canonicalIds(
   parameters: { readonly account: string; readonly user: string },
 ): Target {
   const operation = api.operations.find((candidate) => candidate.operationId === operationId);
-  if (!operation) throw new Error(`${api.name} has no operation ${operationId}`);
+  if (!operation) throw new OffboardError(`${api.name} has no operation ${operationId}`);
   const fields = { account: target.account, user: target.user };
   for (const [field, value] of Object.entries(fields)) {
     if (typeof value !== 'string') throw new InputError(`${field} must be a string (got ${typeof value})`);

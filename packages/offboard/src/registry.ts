@@ -1,6 +1,6 @@
 // The providers a run knows, by name: the one place the engine, the CSV reader and the CLI's
 // help text look a provider up. The built-in set is providers/index.ts; a caller may pass its own.
-import type { ApiDefinition } from '@offboard/runtime';
+import { type ApiDefinition, OffboardError } from '@offboard/runtime';
 import { type ProviderModule, showValue } from './provider.js';
 import { BUILT_IN_PROVIDERS } from './providers/index.js';
 import { InputError, type Target } from './types.js';
@@ -39,8 +39,10 @@ export class Registry {
   constructor(modules: readonly AnyProvider[]) {
     for (const module of modules) {
       if (!/^[a-z][a-z0-9-]*$/.test(module.name))
-        throw new Error(`provider name ${JSON.stringify(module.name)} must be lower-case letters, digits and dashes`);
-      if (this.#byName.has(module.name)) throw new Error(`provider ${module.name} is registered twice`);
+        throw new OffboardError(
+          `provider name ${JSON.stringify(module.name)} must be lower-case letters, digits and dashes`,
+        );
+      if (this.#byName.has(module.name)) throw new OffboardError(`provider ${module.name} is registered twice`);
       this.#byName.set(module.name, module);
     }
   }

@@ -7,7 +7,7 @@
 // That function is first run on a recorder, which takes the method, the path template and its
 // parameters without sending anything, so the path the journal and the results show is always
 // the one the call names; then, unless the step is skipped, on the client.
-import { APIError, APIResponseBodyError } from '@offboard/runtime';
+import { APIError, APIResponseBodyError, OffboardError } from '@offboard/runtime';
 import type { Journal } from './journal.js';
 import type { Mode, Step, Target } from './types.js';
 
@@ -38,15 +38,15 @@ export function describeCall(call: Call<never, Answer>): { method: string; path:
       get:
         (_, method) =>
         (template: string, init?: CallInit): Promise<undefined> => {
-          if (named) throw new Error('a step is one call on the client');
+          if (named) throw new OffboardError('a step is one call on the client');
           named = { method: String(method), template, init };
           return NOT_SENT;
         },
     },
   );
   void call(recorder as never);
-  if (!named) throw new Error('a step must make one call on the client');
-  if (typeof named.template !== 'string') throw new Error('a step must name its path template');
+  if (!named) throw new OffboardError('a step must make one call on the client');
+  if (typeof named.template !== 'string') throw new OffboardError('a step must name its path template');
   const { method, template, init } = named;
   const pathParams = init?.params?.path ?? {};
   const path = template.replace(/\{([^}]+)\}/g, (whole, name: string) =>

@@ -1,4 +1,5 @@
 // The vocabulary of offboarding: a target, the steps taken for it, and how it ended.
+import { OffboardError } from '@offboard/runtime';
 
 /**
  * Remove `user` from `account` at `provider`. The engine works on the canonical form of the ids
@@ -40,7 +41,11 @@ export function targetKey(target: Target): string {
   return `${target.provider}/${target.account}/${target.user}`;
 }
 
-/** Bad input: reported with exit code 2, before any request is sent. */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
+/**
+ * Bad input: reported with exit code 2, before any request is sent. An OffboardError, like
+ * everything the packages throw (the runtime's APIError, ValidationError, ... sit beside it).
+ */
+export class InputError extends OffboardError {}
+
+/** The journal refuses a write: it is closed, or its lock is no longer this process's. */
+export class JournalError extends OffboardError {}
