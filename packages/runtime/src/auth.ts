@@ -133,8 +133,11 @@ export interface AppliedAuth {
 }
 
 export interface Authenticator {
-  /** Credential headers for a request under `requirement` (the operation's or the api's). */
-  apply(requirement: SecurityRequirement): Promise<AppliedAuth>;
+  /**
+   * Credential headers for a request under `requirement` (the operation's or the api's): at once
+   * for static credentials, a promise when a token provider has to be asked.
+   */
+  apply(requirement: SecurityRequirement): AppliedAuth | Promise<AppliedAuth>;
   /** Header names this client may send credentials in (stripped on a cross-origin redirect). */
   readonly headerNames: readonly string[];
 }
@@ -222,41 +225,59 @@ export function createAuthenticator(
     ),
   ];
 
-  // Headers from static credentials never change: computed once per requirement.
   const fixed = new WeakMap<SecurityRequirement, AppliedAuth>();
+
+  /** Headers for an alternative with a token provider in it: the token may have to be fetched. */
+  async function withTokens(alternative: readonly string[]): Promise<AppliedAuth> {
+    const headers: Record<string, string> = {};
+    let refreshableToken: string | undefined;
+    let invalidate: ((token: string) => void) | undefined;
+    for (const schemeName of alternative) {
+      const credential = credentials.get(schemeName);
+      const scheme = api.securitySchemes[schemeName];
+      if (!credential || !scheme) continue;
+      let value: string;
+      if (credential.kind === 'static') {
+        value = credential.value;
+      } else {
+        value = await credential.source.get();
+        refreshableToken = value;
+        invalidate = (token) => credential.source.invalidate(token);
+      }
+      const [name, headerValue] = headerFor(scheme, value, api.apiKeyPrefix);
+      headers[name] = headerValue;
+    }
+    return refreshableToken === undefined
+      ? { headers }
+      : { headers, refreshableToken, ...(invalidate ? { invalidate } : {}) };
+  }
 
   return {
     headerNames,
-    async apply(requirement) {
+    apply(requirement) {
       const known = fixed.get(requirement);
       if (known) return known;
-      if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0))
-        return { headers: {} };
+      if (requirement.length === 0 || requirement.some((alternative) => alternative.length === 0)) {
+        const none: AppliedAuth = { headers: {} };
+        fixed.set(requirement, none);
+        return none;
+      }
       const alternative = choose(requirement);
-      if (!alternative) throw missing(requirement);
+      if (!alternative) return Promise.reject(missing(requirement));
+      if (alternative.some((schemeName) => credentials.get(schemeName)?.kind === 'provider'))
+        return withTokens(alternative);
+      // Headers from static credentials never change: computed once per requirement.
       const headers: Record<string, string> = {};
-      let refreshableToken: string | undefined;
-      let invalidate: ((token: string) => void) | undefined;
       for (const schemeName of alternative) {
         const credential = credentials.get(schemeName);
         const scheme = api.securitySchemes[schemeName];
-        if (!credential || !scheme) continue;
-        let value: string;
-        if (credential.kind === 'static') {
-          value = credential.value;
-        } else {
-          value = await credential.source.get();
-          refreshableToken = value;
-          invalidate = (token) => credential.source.invalidate(token);
-        }
-        const [name, headerValue] = headerFor(scheme, value, api.apiKeyPrefix);
+        if (credential?.kind !== 'static' || !scheme) continue;
+        const [name, headerValue] = headerFor(scheme, credential.value, api.apiKeyPrefix);
         headers[name] = headerValue;
       }
-      if (refreshableToken === undefined) {
-        fixed.set(requirement, { headers });
-        return { headers };
-      }
-      return { headers, refreshableToken, ...(invalidate ? { invalidate } : {}) };
+      const applied: AppliedAuth = { headers };
+      fixed.set(requirement, applied);
+      return applied;
     },
   };
 }

@@ -1,15 +1,28 @@
 // createApiClient: an openapi-fetch client wired to the shared runtime. The generated package
 // passes its ApiDefinition; this file is the only place that knows how the pieces fit.
 import { createRequire } from 'node:module';
-import createFetchClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import createFetchClient, {
+  type Client,
+  createQuerySerializer,
+  type FetchResponse,
+  type MaybeOptionalInit,
+} from 'openapi-fetch';
 import type { HttpMethod as LowerMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { createAuthenticator } from './auth.js';
-import { type ApiDefinition, type OperationDefinition, serverUrl } from './definition.js';
-import { APIError, bodyError, errorFromAnswer, userAbort, ValidationError } from './errors.js';
+import { type ApiDefinition, type OperationDefinition, type SecurityRequirement, serverUrl } from './definition.js';
+import {
+  APIError,
+  APIUserAbortError,
+  bodyError,
+  errorFromAnswer,
+  OffboardError,
+  userAbort,
+  ValidationError,
+} from './errors.js';
 import { checkBaseUrl, checkRequestOptions, pickOptions } from './options.js';
 import { RateGate } from './rate.js';
 import { Redactor } from './redact.js';
-import { NEVER, PlainRequest } from './request.js';
+import { compilePathSerializer, NEVER, type PathSerializer, PlainRequest } from './request.js';
 import {
   createTransport,
   type Logger,
@@ -17,7 +30,7 @@ import {
   type RequestContext,
   type RequestOptions,
 } from './transport.js';
-import { canonicalParam, validatePathParams } from './validate.js';
+import { canonicalPathParams } from './validate.js';
 
 export interface BaseClientOptions extends RequestOptions {
   /** Overrides the spec's server (and the provider's `*_BASE_URL` environment variable). */
@@ -82,14 +95,38 @@ interface CallInit {
     readonly path?: Readonly<Record<string, unknown>>;
     readonly query?: Readonly<Record<string, unknown>>;
   };
+  readonly signal?: unknown;
+  readonly middleware?: unknown;
   readonly [option: string]: unknown;
 }
 
+/** What a client knows of one operation, worked out once when the client is created. */
+interface Route {
+  readonly operation: OperationDefinition;
+  readonly security: SecurityRequirement;
+  /** The operation's own server, unless an explicit base URL overrides it. */
+  readonly server: string | undefined;
+  readonly pathSerializer: PathSerializer;
+}
+
+/** A call checked and ready to send. */
+interface Prepared {
+  readonly route: Route;
+  readonly pathParams: Record<string, unknown> | undefined;
+  readonly context: RequestContext;
+  readonly signal: AbortSignal | null;
+}
+
 /** The failure of openapi-fetch after a 2xx arrived: reading or parsing its body (see APIResponseBodyError). */
-function failedBody(error: unknown, answer: PendingAnswer, signal: AbortSignal | null, redactor: Redactor): APIError {
+function failedBody(
+  error: unknown,
+  answer: PendingAnswer,
+  signal: AbortSignal | null,
+  redactor: Redactor,
+): OffboardError {
   if (signal?.aborted) return userAbort(signal, answer, redactor, answer.response);
   let reason: string;
-  if (answer.timedOut()) reason = `timed out after ${answer.timeoutMs} ms`;
+  if (answer.timer.timedOut) reason = `timed out after ${answer.timeoutMs} ms`;
   // V8's JSON messages quote a piece of the body: say what failed, not what it held.
   else if (error instanceof SyntaxError) reason = 'it is not valid JSON';
   else if (error instanceof Error) {
@@ -99,17 +136,26 @@ function failedBody(error: unknown, answer: PendingAnswer, signal: AbortSignal |
   return bodyError(answer.response, reason, answer, redactor);
 }
 
-/** Integer ids without leading zeros, UUIDs lower-case: the form the provider is sent. */
-function canonicalPath(
-  operation: OperationDefinition,
-  path: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...path };
-  for (const [name, rule] of Object.entries(operation.pathParams)) {
-    const value = path[name];
-    if (typeof value === 'string' || typeof value === 'number') out[name] = canonicalParam(rule, value);
-  }
-  return out;
+/**
+ * `work`, or an APIUserAbortError as soon as `signal` aborts, whatever the call is waiting on (a
+ * hook, a middleware, a token provider, the network). What `work` does later is dropped.
+ */
+function abortable<T>(work: () => Promise<T>, signal: AbortSignal, aborted: () => OffboardError): Promise<T> {
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 export function createApiClient<Paths extends {}, Options extends BaseClientOptions = BaseClientOptions>(
@@ -132,19 +178,21 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
   const baseUrl = explicitBase ?? checkBaseUrl(serverUrl(defaultServer!), `${api.title}: the spec's server`);
   const defaults = checkRequestOptions(options);
 
-  const operations = new Map(
-    api.operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]),
-  );
-  const operationServers = new Map<OperationDefinition, string>();
-  if (!explicitBase) {
-    for (const operation of api.operations) {
-      const own = operation.servers?.[0];
-      if (own)
-        operationServers.set(
-          operation,
-          checkBaseUrl(serverUrl(own), `${api.title}: the server of ${operation.operationId}`),
-        );
+  const routes = new Map<string, Map<string, Route>>();
+  for (const operation of api.operations) {
+    const own = explicitBase ? undefined : operation.servers?.[0];
+    const method = operation.method.toUpperCase();
+    let table = routes.get(method);
+    if (!table) {
+      table = new Map();
+      routes.set(method, table);
     }
+    table.set(operation.path, {
+      operation,
+      security: operation.security ?? api.security,
+      server: own && checkBaseUrl(serverUrl(own), `${api.title}: the server of ${operation.operationId}`),
+      pathSerializer: compilePathSerializer(operation.path),
+    });
   }
 
   const transport = createTransport({
@@ -159,82 +207,125 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
 
   // A PlainRequest stands in for Request (openapi-fetch's `Request` option), except when a
   // middleware will see it: then a real Request, so `new Request(request, init)` works as
-  // openapi-fetch documents.
+  // openapi-fetch documents. The query serializer is openapi-fetch's default, made once rather
+  // than on every call.
   const fetchClient = createFetchClient<Paths, MediaType>({
     baseUrl,
     Request: PlainRequest as unknown as typeof Request,
+    querySerializer: createQuerySerializer(),
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  let middlewares = 0;
+  // The middleware openapi-fetch holds, mirrored: while there is none, calls skip the real Request.
+  const registered: unknown[] = [];
   const use: typeof fetchClient.use = (...added) => {
-    fetchClient.use(...added);
-    middlewares += added.filter(Boolean).length;
+    for (const middleware of added) {
+      fetchClient.use(middleware);
+      if (middleware) registered.push(middleware);
+    }
   };
   const eject: typeof fetchClient.eject = (...removed) => {
     fetchClient.eject(...removed);
-    middlewares = Math.max(0, middlewares - removed.filter(Boolean).length);
+    for (const middleware of removed) {
+      const index = registered.indexOf(middleware);
+      if (index !== -1) registered.splice(index, 1);
+    }
   };
+  const clientSignal = options.signal ?? null;
 
   /**
-   * Every call goes through here before openapi-fetch builds the request: the path parameters are
-   * checked (nothing is sent when one breaks its rule), constant query parameters filled in, the
-   * base URL chosen, and the request handed to the transport with its operation's security.
+   * What a call settles before anything is sent: its operation, the path parameters checked
+   * (nothing is sent when one breaks its rule) and in canonical form, its options and its signal.
    */
-  async function call(method: string, path: string, init: CallInit = {}): Promise<unknown> {
-    const operation = operations.get(`${method} ${path}`);
-    if (!operation) {
+  function prepare(method: string, path: string, init: CallInit): Prepared {
+    const route = routes.get(method)?.get(path);
+    if (!route) {
       throw new ValidationError(
         `${api.title}: ${method} ${path} is not an operation of the spec`,
         'path',
         'a documented operation',
       );
     }
-    const params = init.params ?? {};
-    validatePathParams(operation, params.path, redactor);
+    const { operation } = route;
+    const pathParams = canonicalPathParams(operation, init.params?.path, redactor);
     if (operation.deprecated) options.logger?.warn?.(`${api.title}: ${operation.operationId} is deprecated`);
-    const callOptions = pickOptions(init);
-
-    // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
-    let operationBase = operationServers.get(operation);
-    if (!explicitBase && !operationBase && hooks.resolveBaseUrl) {
-      const resolved = await hooks.resolveBaseUrl({ operation, pathParams: params.path ?? {} });
-      if (resolved)
-        operationBase = checkBaseUrl(resolved, `${api.title}: the base URL resolved for ${operation.operationId}`);
-    }
-    const context: RequestContext = { security: operation.security ?? api.security, options: callOptions };
     const own = init.signal instanceof AbortSignal && init.signal !== NEVER ? init.signal : null;
-    const signal = own && options.signal ? AbortSignal.any([own, options.signal]) : (own ?? options.signal ?? null);
-    const withMiddleware = middlewares > 0 || (Array.isArray(init.middleware) && init.middleware.length > 0);
+    return {
+      route,
+      pathParams,
+      context: { security: route.security, options: pickOptions(init) },
+      signal: own && clientSignal ? AbortSignal.any([own, clientSignal]) : (own ?? clientSignal),
+    };
+  }
+
+  /** Every call: prepared, then sent; one with a signal ends in an APIUserAbortError as soon as it aborts. */
+  function call(method: string, path: string, init: CallInit = {}): Promise<unknown> {
+    let prepared: Prepared;
+    try {
+      prepared = prepare(method, path, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { signal, context } = prepared;
+    if (!signal) return send(method, path, init, prepared);
+    return abortable(
+      () => send(method, path, init, prepared),
+      signal,
+      () =>
+        userAbort(
+          signal,
+          context.request ?? { method, url: `${context.base ?? baseUrl}${path}` },
+          redactor,
+          context.answer?.response,
+        ),
+    );
+  }
+
+  /**
+   * The base URL chosen, constant query parameters filled in, and the request handed to
+   * openapi-fetch, whose fetch is the transport (with the operation's security).
+   */
+  async function send(method: string, path: string, init: CallInit, prepared: Prepared): Promise<unknown> {
+    const { route, pathParams, context, signal } = prepared;
+    const { operation } = route;
+    const params = init.params ?? {};
+    // Base URL: an explicit one wins; else the operation's own server; else a hook; else the spec's.
+    let base = route.server;
+    if (!explicitBase && !base && hooks.resolveBaseUrl) {
+      const resolved = await hooks.resolveBaseUrl({ operation, pathParams: params.path ?? {} });
+      if (resolved) base = checkBaseUrl(resolved, `${api.title}: the base URL resolved for ${operation.operationId}`);
+    }
+    context.base = base;
     const query = operation.constantQuery ? { ...operation.constantQuery, ...params.query } : params.query;
+    // Only the keys that say something: openapi-fetch copies this object several times per call.
+    const request: Record<string, unknown> = { ...init };
+    request.params =
+      pathParams === params.path && query === params.query
+        ? params
+        : { ...params, ...(pathParams ? { path: pathParams } : {}), ...(query ? { query } : {}) };
+    if (signal) request.signal = signal;
+    if (base) request.baseUrl = base;
+    if (registered.length > 0 || (Array.isArray(init.middleware) && init.middleware.length > 0))
+      request.Request = globalThis.Request;
+    if (init.pathSerializer === undefined) request.pathSerializer = route.pathSerializer;
+    request.fetch = (sent: Request) => transport(sent, context);
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
-      result = (await fetchClient.request(
-        method.toLowerCase() as never,
-        path as never,
-        {
-          ...init,
-          ...(signal ? { signal } : {}),
-          params: {
-            ...params,
-            ...(params.path ? { path: canonicalPath(operation, params.path) } : {}),
-            ...(query ? { query } : {}),
-          },
-          ...(operationBase ? { baseUrl: operationBase } : {}),
-          ...(withMiddleware ? { Request: globalThis.Request } : {}),
-          fetch: (request: Request) => transport(request, context),
-        } as never,
-      )) as typeof result;
+      result = (await fetchClient[method as 'GET'](path as never, request as never)) as typeof result;
     } catch (error) {
       // A 2xx arrived and then its body failed: the status is kept (APIResponseBodyError).
-      if (context.answer && !(error instanceof APIError)) throw failedBody(error, context.answer, signal, redactor);
+      if (context.answer && !(error instanceof OffboardError))
+        throw failedBody(error, context.answer, signal, redactor);
+      // Aborted in a middleware: the caller's abort, whatever the middleware threw.
+      if (signal?.aborted && !(error instanceof APIError || error instanceof APIUserAbortError))
+        throw userAbort(signal, context.request ?? { method, url: `${base ?? baseUrl}${path}` }, redactor);
       throw error;
     } finally {
-      context.answer?.done();
+      context.answer?.timer.clear();
     }
     // The transport only returns a 2xx, but a middleware may supply any Response: only a 2xx resolves.
     const { response } = result;
     if (response.status < 200 || response.status >= 300 || 'error' in result) {
-      const url = response.url || `${operationBase ?? baseUrl}${path}`;
+      const url = response.url || `${base ?? baseUrl}${path}`;
       throw errorFromAnswer(response, result.error, { method, url }, redactor);
     }
     return result;

@@ -1,23 +1,54 @@
-// One small error hierarchy for every client (after the Stainless SDKs): APIError carries the
-// status, the response headers, a request id and the provider's parsed body; one subclass per
-// family. Everything here has passed through the client's Redactor before it is stored.
+// One small error hierarchy for every client, after the Stainless SDKs, with one root:
+//
+//   OffboardError                  everything the packages throw
+//   ├── APIError                   the provider answered: status, headers, request id, parsed body
+//   │   ├── BadRequestError … InternalServerError   one per status family
+//   │   ├── UnexpectedStatusError  a 1xx or 3xx not followed
+//   │   └── APIResponseBodyError   a 2xx whose body could not be read
+//   ├── APIConnectionError         no answer (→ APIConnectionTimeoutError)
+//   ├── APIUserAbortError          the caller's signal aborted
+//   └── ValidationError            refused before sending: nothing was sent
+//
+// Everything here has passed through the client's Redactor before it is stored.
 import { inspect } from 'node:util';
 import type { Redactor } from './redact.js';
 
-export interface APIErrorInit {
-  readonly status?: number | undefined;
-  readonly headers?: Record<string, string> | undefined;
-  readonly requestId?: string | undefined;
-  readonly body?: unknown;
+/** The root of every error the offboard packages throw: `catch (e) { if (e instanceof OffboardError) … }`. */
+export class OffboardError extends Error {
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message };
+  }
+
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}\n${inspect(this.toJSON(), { depth: 4 })}`;
+  }
+}
+
+/** The request an error is about, as far as it was built (redacted). */
+export interface RequestErrorInit {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
-  /** Milliseconds the provider asked us to wait (Retry-After), when it said so. */
-  readonly retryAfterMs?: number | undefined;
   readonly cause?: unknown;
 }
 
-export class APIError extends Error {
-  readonly status: number | undefined;
+export interface APIErrorInit extends RequestErrorInit {
+  /** The status the provider answered with. */
+  readonly status: number;
+  readonly headers?: Record<string, string> | undefined;
+  readonly requestId?: string | undefined;
+  readonly body?: unknown;
+  /** Milliseconds the provider asked us to wait (Retry-After), when it said so. */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** The provider answered, and not with a success: `status`, `headers` and its parsed `body` say how. */
+export class APIError extends OffboardError {
+  readonly status: number;
   readonly headers: Record<string, string>;
   readonly requestId: string | undefined;
   /** The provider's error body, parsed as JSON when it is JSON. */
@@ -26,9 +57,8 @@ export class APIError extends Error {
   readonly url: string | undefined;
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, init: APIErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = new.target.name;
+  constructor(message: string, init: APIErrorInit) {
+    super(message, init);
     this.status = init.status;
     this.headers = init.headers ?? {};
     this.requestId = init.requestId;
@@ -38,7 +68,7 @@ export class APIError extends Error {
     this.retryAfterMs = init.retryAfterMs;
   }
 
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       name: this.name,
       message: this.message,
@@ -49,10 +79,6 @@ export class APIError extends Error {
       retryAfterMs: this.retryAfterMs,
       body: this.body,
     };
-  }
-
-  [inspect.custom](): string {
-    return `${this.name}: ${this.message}\n${inspect(this.toJSON(), { depth: 4 })}`;
   }
 }
 
@@ -81,15 +107,75 @@ export class UnexpectedStatusError extends APIError {}
  * change happened.
  */
 export class APIResponseBodyError extends APIError {}
-/** The caller's `signal` aborted the call; its reason is the `cause`. `status` is set when an answer had arrived. */
-export class APIUserAbortError extends APIError {}
-/** No response: DNS, refused connection, reset, too many redirects. */
-export class APIConnectionError extends APIError {}
-/** No response within the timeout. */
+
+/**
+ * No answer: DNS, a refused connection, a reset before the status line, too many redirects. No
+ * `status`: the provider may or may not have processed a write.
+ */
+export class APIConnectionError extends OffboardError {
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(message: string, init: RequestErrorInit = {}) {
+    super(message, init);
+    this.method = init.method;
+    this.url = init.url;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, method: this.method, url: this.url };
+  }
+}
+/** No answer within the per-attempt timeout. */
 export class APIConnectionTimeoutError extends APIConnectionError {}
-/** Refused before sending: a bad parameter or a missing credential. Nothing was sent. */
-export class ValidationError extends APIError {
+
+export interface UserAbortInit extends RequestErrorInit {
+  readonly status?: number | undefined;
+  readonly headers?: Record<string, string> | undefined;
+  readonly requestId?: string | undefined;
+}
+
+/**
+ * The caller's `signal` aborted the call, whatever it was doing (waiting for its turn, backing
+ * off, fetching a token, in a middleware, in flight, reading the body); the signal's reason is
+ * the `cause`. Not an APIError: the call did not end in an answer. When a 2xx had arrived and
+ * its body was being read, `status`, `headers` and `requestId` say so (for a write, the change
+ * happened); otherwise `status` is undefined.
+ */
+export class APIUserAbortError extends OffboardError {
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  /** The 2xx that had arrived before the abort, if one had. */
+  readonly status: number | undefined;
+  readonly headers: Record<string, string>;
+  readonly requestId: string | undefined;
+
+  constructor(message: string, init: UserAbortInit = {}) {
+    super(message, init);
+    this.method = init.method;
+    this.url = init.url;
+    this.status = init.status;
+    this.headers = init.headers ?? {};
+    this.requestId = init.requestId;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      requestId: this.requestId,
+    };
+  }
+}
+
+/** Refused before sending: a bad parameter, option or credential. Nothing was sent. */
+export class ValidationError extends OffboardError {
+  /** The parameter, option or environment variable at fault. */
   readonly parameter: string;
+  /** What it must be, in words. */
   readonly rule: string;
 
   constructor(message: string, parameter: string, rule: string) {
@@ -97,9 +183,13 @@ export class ValidationError extends APIError {
     this.parameter = parameter;
     this.rule = rule;
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, parameter: this.parameter, rule: this.rule };
+  }
 }
 
-type APIErrorClass = new (message: string, init?: APIErrorInit) => APIError;
+type APIErrorClass = new (message: string, init: APIErrorInit) => APIError;
 
 function classForStatus(status: number): APIErrorClass {
   if (status === 401) return AuthenticationError;
@@ -285,7 +375,7 @@ export function bodyError(
   );
 }
 
-/** The caller aborted; `answer` when a status had arrived (its body was then not read). */
+/** The caller aborted; `answer` when a 2xx had arrived (its body was then not read). The reason is the `cause`. */
 export function userAbort(
   signal: AbortSignal,
   request: { method: string; url: string },

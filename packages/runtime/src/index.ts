@@ -5,16 +5,21 @@ export type {
   ApiDefinition,
   CredentialSource,
   HttpMethod,
+  OffsetPagination,
   OperationDefinition,
+  PagePagination,
+  PaginationDefinition,
   ParamRule,
   SecurityRequirement,
   SecuritySchemeDefinition,
   ServerDefinition,
 } from './definition.js';
 export { serverUrl } from './definition.js';
-export type { APIErrorInit } from './errors.js';
+export type { APIErrorInit, RequestErrorInit, UserAbortInit } from './errors.js';
 export { describeErrorBody } from './errors.js';
 export { checkRequestOptions } from './options.js';
+export type { PageItem, PaginatedClient, PaginatedPath, PaginateOptions, Paginator } from './paginate.js';
+export { MAX_PAGES_DEFAULT, PaginationError, withPagination } from './paginate.js';
 export * from './public-errors.js';
 export { REDACTED, Redactor } from './redact.js';
 export type { RetryOptions } from './retry.js';

@@ -52,14 +52,20 @@ export function checkNumber(name: NumericOption, value: unknown): number {
   return value;
 }
 
+/** What `pickOptions` returns when there is nothing to pick (most calls): one object, never changed. */
+export const NO_OPTIONS: RequestOptions = Object.freeze({});
+
 /** The per-call options present in `source` (client options or a call's init), checked. */
 export function pickOptions(source: object): RequestOptions {
-  const picked: Record<string, number> = {};
+  let picked: Record<string, number> | undefined;
   for (const key of PER_CALL) {
     const value = (source as Record<string, unknown>)[key];
-    if (value !== undefined) picked[key] = checkNumber(key, value);
+    if (value !== undefined) {
+      picked ??= {};
+      picked[key] = checkNumber(key, value);
+    }
   }
-  return picked;
+  return picked ?? NO_OPTIONS;
 }
 
 /** Every numeric option of a client (the per-call ones and maxRequestsPerSecond), checked; the per-call ones returned. */

@@ -11,6 +11,7 @@ export {
   ConflictError,
   InternalServerError,
   NotFoundError,
+  OffboardError,
   PermissionDeniedError,
   RateLimitError,
   UnexpectedStatusError,

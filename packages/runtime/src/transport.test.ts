@@ -11,7 +11,7 @@ import {
 import { createApiClient } from './client.js';
 import {
   APIConnectionTimeoutError,
-  type APIError,
+  APIError,
   APIResponseBodyError,
   APIUserAbortError,
   NotFoundError,
@@ -149,29 +149,37 @@ describe('a status that arrived is kept when its body cannot be read', () => {
     await serve(() => undefined);
     const error = await settle(remove(client({ maxRetries: 0 }), { timeout: 50 }));
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
-    expect((error as APIError).status).toBeUndefined();
+    expect(error).not.toBeInstanceOf(APIError);
+    expect('status' in (error as object)).toBe(false);
   });
 });
 
-describe('caller abort', () => {
-  it('while the request is in flight', async () => {
-    await serve(() => undefined);
+describe('caller abort: always an APIUserAbortError, its reason the cause', () => {
+  const abortAfter = (ms: number) => {
     const controller = new AbortController();
     const reason = new Error('operator pressed ^C');
-    const call = settle(remove(client(), { signal: controller.signal }));
-    setTimeout(() => controller.abort(reason), 30);
-    const error = await call;
+    setTimeout(() => controller.abort(reason), ms);
+    return { signal: controller.signal, reason };
+  };
+  const expectAbort = (error: unknown, reason: unknown) => {
     expect(error).toBeInstanceOf(APIUserAbortError);
-    expect(error).toMatchObject({ status: undefined, cause: reason });
+    expect(error).not.toBeInstanceOf(APIError);
+    expect((error as Error).cause).toBe(reason);
+  };
+
+  it('while the request is in flight', async () => {
+    await serve(() => undefined);
+    const { signal, reason } = abortAfter(30);
+    const error = await settle(remove(client(), { signal }));
+    expectAbort(error, reason);
+    expect(error).toMatchObject({ status: undefined });
     expect((error as Error).message).toMatch(/^DELETE \/accounts\/acme\/users\/.* was aborted by the caller$/);
   });
 
   it('during a backoff sleep between retries', async () => {
     await serve((_request, response) => json(response, 503, { message: 'busy' }));
-    const controller = new AbortController();
-    const call = settle(remove(client({ initialRetryDelayMs: 10_000 }), { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 100);
-    expect(await call).toBeInstanceOf(APIUserAbortError);
+    const { signal, reason } = abortAfter(100);
+    expectAbort(await settle(remove(client({ initialRetryDelayMs: 10_000 }), { signal })), reason);
     expect(server!.requests).toHaveLength(1);
   });
 
@@ -179,31 +187,83 @@ describe('caller abort', () => {
     await serve((_request, response) => json(response, 200, { ok: true }));
     const api = client({ maxRequestsPerSecond: 0.5 });
     await remove(api);
-    const controller = new AbortController();
-    const call = settle(remove(api, { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 30);
-    expect(await call).toBeInstanceOf(APIUserAbortError);
+    const { signal, reason } = abortAfter(30);
+    expectAbort(await settle(remove(api, { signal })), reason);
     expect(server!.requests).toHaveLength(1);
   });
 
   it('during the body read of a 2xx: the status that arrived is on the error', async () => {
     await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
+      response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req-9' });
       response.write('{"ok":');
     });
-    const controller = new AbortController();
-    const call = settle(remove(client(), { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 100);
-    const error = await call;
-    expect(error).toBeInstanceOf(APIUserAbortError);
-    expect(error).toMatchObject({ status: 200 });
+    const { signal, reason } = abortAfter(100);
+    const error = await settle(remove(client(), { signal }));
+    expectAbort(error, reason);
+    expect(error).toMatchObject({ status: 200, requestId: 'req-9' });
     expect((error as Error).message).toMatch(/aborted by the caller after a 200 arrived/);
+  });
+
+  it('during the body read of an error answer', async () => {
+    await serve((_request, response) => {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.write('{"message":');
+    });
+    const { signal, reason } = abortAfter(100);
+    expectAbort(await settle(remove(client(), { signal })), reason);
   });
 
   it('already aborted before the call: nothing is sent', async () => {
     await serve((_request, response) => json(response, 200, { ok: true }));
-    expect(await settle(remove(client(), { signal: AbortSignal.abort() }))).toBeInstanceOf(APIUserAbortError);
+    const reason = new Error('too late');
+    expectAbort(await settle(remove(client(), { signal: AbortSignal.abort(reason) })), reason);
     expect(server!.requests).toHaveLength(0);
+  });
+
+  it('while a token provider is still fetching the token: nothing is sent', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    const api = client({ accessToken: () => new Promise<string>(() => undefined) });
+    const { signal, reason } = abortAfter(30);
+    expectAbort(await settle(remove(api, { signal })), reason);
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('in a middleware that waits, or that throws its own error when the signal aborts', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    const waiting = client();
+    waiting.use({ onRequest: () => new Promise<undefined>(() => undefined) });
+    const first = abortAfter(30);
+    expectAbort(await settle(remove(waiting, { signal: first.signal })), first.reason);
+
+    const throwing = client();
+    throwing.use({
+      onRequest: ({ request }) =>
+        new Promise<undefined>((_resolve, reject) =>
+          request.signal.addEventListener('abort', () => reject(new Error('middleware gave up'))),
+        ),
+    });
+    const second = abortAfter(30);
+    expectAbort(await settle(remove(throwing, { signal: second.signal })), second.reason);
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('while a hook resolves the base URL: nothing is sent', async () => {
+    await serve((_request, response) => json(response, 200, { ok: true }));
+    const api = createApiClient<TestPaths, TestOptions>(testApi, { accessToken: TOKEN, env: {} }, 'x/1', {
+      resolveBaseUrl: () => new Promise<string>(() => undefined),
+    });
+    const { signal, reason } = abortAfter(30);
+    expectAbort(await settle(remove(api, { signal })), reason);
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('an abort without a reason still has one: the AbortError the signal made', async () => {
+    await serve(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const error = await settle(remove(client(), { signal: controller.signal }));
+    expectAbort(error, controller.signal.reason);
+    expect((error as Error).cause).toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -243,10 +303,14 @@ describe('a client-level signal', () => {
   it('aborts every call of the client, beside the call’s own signal', async () => {
     await serve(() => undefined);
     const controller = new AbortController();
+    const reason = new Error('shutting down');
     const api = client({ signal: controller.signal });
     const calls = [settle(remove(api)), settle(remove(api, { signal: new AbortController().signal }))];
-    setTimeout(() => controller.abort(), 30);
-    for (const error of await Promise.all(calls)) expect(error).toBeInstanceOf(APIUserAbortError);
+    setTimeout(() => controller.abort(reason), 30);
+    for (const error of await Promise.all(calls)) {
+      expect(error).toBeInstanceOf(APIUserAbortError);
+      expect((error as Error).cause).toBe(reason);
+    }
   });
 });
 

@@ -10,8 +10,10 @@ import {
   APIError,
   APIUserAbortError,
   errorFromResponse,
+  OffboardError,
   userAbort,
 } from './errors.js';
+import { NO_OPTIONS } from './options.js';
 import type { RateGate } from './rate.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import { NEVER } from './request.js';
@@ -39,23 +41,54 @@ export const TIMEOUT_DEFAULT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/** The per-attempt timeout, also aborted by the caller's signal; armed until `clear()`. */
+export class AttemptTimer {
+  readonly controller = new AbortController();
+  timedOut = false;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #parent: AbortSignal | null;
+  readonly #onParentAbort: (() => void) | undefined;
+
+  constructor(ms: number, parent: AbortSignal | null) {
+    this.#timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new Error(`timed out after ${ms} ms`));
+    }, ms);
+    this.#parent = parent;
+    if (parent === null) return;
+    if (parent.aborted) this.controller.abort(parent.reason);
+    else {
+      this.#onParentAbort = () => this.controller.abort(parent.reason);
+      parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    }
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+    if (this.#onParentAbort) this.#parent?.removeEventListener('abort', this.#onParentAbort);
+  }
+}
+
 /**
  * A 2xx the transport handed to openapi-fetch, whose body is still to be read: the attempt's
- * timer stays armed until the client calls `done()`, so a body that stalls still times out.
+ * timer stays armed until the client clears it, so a body that stalls still times out.
  */
 export interface PendingAnswer {
   readonly response: Response;
   readonly method: string;
   readonly url: string;
   readonly timeoutMs: number;
-  timedOut(): boolean;
-  done(): void;
+  readonly timer: AttemptTimer;
 }
 
 /** What the client knows of each request beyond the request itself (see client.ts). */
 export interface RequestContext {
   readonly security: SecurityRequirement;
   readonly options: RequestOptions;
+  /** The base URL the call went to, once chosen. */
+  base?: string | undefined;
+  /** Set by the transport when openapi-fetch hands it the request. */
+  request?: { readonly method: string; readonly url: string };
   /** Set by the transport when it returns a 2xx. */
   answer?: PendingAnswer;
 }
@@ -69,30 +102,6 @@ export interface TransportConfig {
   readonly logger?: Logger | undefined;
   /** Shared pacing of the client's requests. */
   readonly gate: RateGate;
-}
-
-/** The per-attempt timeout, also aborted by the caller's signal; armed until `clear()`. */
-class TimeoutSignal {
-  readonly controller = new AbortController();
-  timedOut = false;
-  readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #parent: AbortSignal | null;
-  readonly #onParentAbort = () => this.controller.abort(this.#parent?.reason);
-
-  constructor(ms: number, parent: AbortSignal | null) {
-    this.#timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort(new Error(`timed out after ${ms} ms`));
-    }, ms);
-    this.#parent = parent;
-    if (parent?.aborted) this.controller.abort(parent.reason);
-    else this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
-  }
 }
 
 async function discard(response: Response): Promise<void> {
@@ -114,7 +123,27 @@ function redirectTarget(response: Response, from: string): string | undefined {
 
 interface Attempted {
   readonly response: Response;
-  readonly timeout: TimeoutSignal;
+  readonly timer: AttemptTimer;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (the work itself goes on, for others). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | null): Promise<T> {
+  if (signal === null) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 export function createTransport(
@@ -122,6 +151,9 @@ export function createTransport(
 ): (request: Request, context: RequestContext) => Promise<Response> {
   const { auth, redactor, logger } = config;
   const log = (message: string) => logger?.debug?.(redactor.text(message));
+  const ownHeaders = new Set(auth.headerNames.map((name) => name.toLowerCase()));
+  // The options of a call that sets none of its own: merged once.
+  const clientOptions = { ...RETRY_DEFAULTS, timeout: TIMEOUT_DEFAULT_MS, ...config.defaults };
 
   /**
    * One attempt: follows redirects itself so credentials only ever go to the first origin. The
@@ -131,46 +163,39 @@ export function createTransport(
     request: Request,
     callerSignal: AbortSignal | null,
     body: ArrayBuffer | undefined,
-    credentials: Record<string, string>,
+    credentials: Readonly<Record<string, string>>,
     timeoutMs: number,
   ): Promise<Attempted> {
-    const origin = new URL(request.url).origin;
     let url = request.url;
     let method = request.method;
     let payload = body;
-    const timeout = new TimeoutSignal(timeoutMs, callerSignal);
-    const given: Record<string, string> = {};
+    const timer = new AttemptTimer(timeoutMs, callerSignal);
+    // The headers of the first hop: the request's (no Content-Type without a body), ours, the credentials.
+    let headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
-      given[name] = value;
+      if (payload !== undefined || name !== 'content-type') headers[name] = value;
     });
-    given['user-agent'] = config.userAgent;
+    headers['user-agent'] = config.userAgent;
+    for (const name in credentials) headers[name] = credentials[name]!;
+    let origin: string | undefined;
     try {
       for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-        const headers: Record<string, string> = { ...given };
-        if (hop === 0 || new URL(url).origin === origin) {
-          Object.assign(headers, credentials);
-        } else {
-          // RFC 9110 §15.4: a redirect may lead anywhere; credentials stay with their origin.
-          for (const name of Object.keys(headers)) {
-            if (isSensitiveHeader(name) || auth.headerNames.some((own) => own.toLowerCase() === name))
-              delete headers[name];
-          }
-        }
-        if (payload === undefined) delete headers['content-type'];
         const response = await config.fetch(url, {
           method,
           headers,
           body: payload ?? null,
           redirect: 'manual',
-          signal: timeout.controller.signal,
+          signal: timer.controller.signal,
         });
         const target = redirectTarget(response, url);
-        if (target === undefined) return { response, timeout };
+        if (target === undefined) return { response, timer };
         await discard(response);
         if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
           method = 'GET';
           payload = undefined;
         }
+        origin ??= new URL(request.url).origin;
+        headers = redirectHeaders(request, payload, credentials, new URL(target).origin === origin);
         url = target;
         log(`redirected to ${url}`);
       }
@@ -182,10 +207,10 @@ export function createTransport(
         },
       );
     } catch (error) {
-      timeout.clear();
+      timer.clear();
       if (callerSignal?.aborted) throw userAbort(callerSignal, request, redactor);
-      if (error instanceof APIError) throw error;
-      if (timeout.timedOut) {
+      if (error instanceof OffboardError) throw error;
+      if (timer.timedOut) {
         throw new APIConnectionTimeoutError(
           `${request.method} ${redactor.text(request.url)} timed out after ${timeoutMs} ms`,
           {
@@ -203,8 +228,26 @@ export function createTransport(
     }
   }
 
+  /** The headers of a hop after a redirect: credentials only to the first origin (RFC 9110 §15.4). */
+  function redirectHeaders(
+    request: Request,
+    payload: ArrayBuffer | undefined,
+    credentials: Readonly<Record<string, string>>,
+    sameOrigin: boolean,
+  ): Record<string, string> {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      if (payload === undefined && name === 'content-type') return;
+      if (!sameOrigin && (isSensitiveHeader(name) || ownHeaders.has(name))) return;
+      headers[name] = value;
+    });
+    headers['user-agent'] = config.userAgent;
+    if (sameOrigin) for (const name in credentials) headers[name] = credentials[name]!;
+    return headers;
+  }
+
   async function send(request: Request, context: RequestContext, callerSignal: AbortSignal | null): Promise<Response> {
-    const options = { ...RETRY_DEFAULTS, timeout: TIMEOUT_DEFAULT_MS, ...config.defaults, ...context.options };
+    const options = context.options === NO_OPTIONS ? clientOptions : { ...clientOptions, ...context.options };
     const maxRetries = isIdempotent(request.method) ? options.maxRetries : 0;
     // Read the body once so each attempt and redirect can send it again.
     const body = request.body === null || request.body === undefined ? undefined : await request.arrayBuffer();
@@ -213,7 +256,9 @@ export function createTransport(
     for (let retry = 0; ; retry++) {
       const turn = config.gate.wait(callerSignal);
       if (turn) await turn;
-      const applied = await auth.apply(context.security);
+      const pending = auth.apply(context.security);
+      // A token provider may take its time: the caller's abort does not wait for it.
+      const applied = pending instanceof Promise ? await unlessAborted(pending, callerSignal) : pending;
       let attempted: Attempted;
       try {
         attempted = await attempt(request, callerSignal, body, applied.headers, options.timeout);
@@ -226,18 +271,11 @@ export function createTransport(
         }
         throw error;
       }
-      const { response, timeout } = attempted;
+      const { response, timer } = attempted;
 
       // Only a 2xx is a success (RFC 9110 §15.3); its body is read by openapi-fetch, under this timer.
       if (response.status >= 200 && response.status < 300) {
-        context.answer = {
-          response,
-          method: request.method,
-          url: request.url,
-          timeoutMs: options.timeout,
-          timedOut: () => timeout.timedOut,
-          done: () => timeout.clear(),
-        };
+        context.answer = { response, method: request.method, url: request.url, timeoutMs: options.timeout, timer };
         return response;
       }
 
@@ -263,7 +301,7 @@ export function createTransport(
         if (isRetryableStatus(response.status) && retry < maxRetries && (retryAfterMs === undefined || honoured)) {
           const delay = retryAfterMs ?? backoffDelay(retry, options);
           await discard(response);
-          timeout.clear();
+          timer.clear();
           log(`${request.method} ${request.url}: ${response.status}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
           // With Retry-After the paused gate does the waiting (at the top of the loop).
           if (retryAfterMs === undefined) await sleep(delay, callerSignal);
@@ -272,22 +310,22 @@ export function createTransport(
         // Anything else, 1xx and unfollowed 3xx included, is a typed error: never a resolved call.
         throw await errorFromResponse(response, request, redactor, retryAfterMs);
       } finally {
-        timeout.clear();
+        timer.clear();
       }
     }
   }
 
-  return async function transport(request: Request, context: RequestContext): Promise<Response> {
+  return function transport(request: Request, context: RequestContext): Promise<Response> {
+    context.request = request;
     // The caller's signal, if the call was given one (NEVER cannot abort: nothing to listen to).
     const callerSignal = request.signal === NEVER ? null : request.signal;
-    try {
-      return await send(request, context, callerSignal);
-    } catch (error) {
-      // Aborted while waiting for its turn, backing off or refreshing a token: the caller's abort.
-      // An answer that arrived (an APIError with a status) is kept.
-      const answered = error instanceof APIError && (error.status !== undefined || error instanceof APIUserAbortError);
-      if (callerSignal?.aborted && !answered) throw userAbort(callerSignal, request, redactor);
+    if (callerSignal === null) return send(request, context, null);
+    return send(request, context, callerSignal).catch((error: unknown) => {
+      // Aborted while waiting for its turn, backing off or fetching a token: the caller's abort.
+      // An answer that arrived (an APIError) is kept.
+      if (callerSignal.aborted && !(error instanceof APIError || error instanceof APIUserAbortError))
+        throw userAbort(callerSignal, request, redactor);
       throw error;
-    }
+    });
   };
 }

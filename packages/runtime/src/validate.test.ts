@@ -5,7 +5,7 @@ import { createApiClient } from './client.js';
 import type { OperationDefinition, ParamRule } from './definition.js';
 import { ValidationError } from './errors.js';
 import { Redactor } from './redact.js';
-import { canonicalParam, validatePathParams } from './validate.js';
+import { canonicalParam, canonicalPathParams, validatePathParams } from './validate.js';
 
 // Property: whatever string a caller passes as a path parameter, the request either is refused
 // before sending, or reaches the server with the value as exactly one path segment.
@@ -126,5 +126,57 @@ describe('integer ids, exactly', () => {
       '/accounts/acme/users/9007199254740993',
       '/accounts/acme/users/f174e90a-fafe-4643-bbbc-4a0ed4fc8415?v=4.0',
     ]);
+  });
+});
+
+describe('string lengths', () => {
+  const operation = (rule: ParamRule): OperationDefinition => ({
+    operationId: 'op',
+    method: 'get',
+    path: '/u/{name}',
+    deprecated: false,
+    pathParams: { name: rule },
+  });
+  const ok = (rule: ParamRule, name: string) => {
+    try {
+      canonicalPathParams(operation(rule), { name }, new Redactor());
+      return true;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      return false;
+    }
+  };
+
+  it('count code points, as JSON Schema does, not UTF-16 units', () => {
+    expect(ok({ type: 'string', maxLength: 3 }, '😀😀😀')).toBe(true); // 6 units, 3 code points
+    expect(ok({ type: 'string', maxLength: 3 }, '😀😀😀😀')).toBe(false);
+    expect(ok({ type: 'string', maxLength: 3 }, 'abcd')).toBe(false);
+    expect(ok({ type: 'string', minLength: 2 }, '😀')).toBe(false); // 2 units, 1 code point
+    expect(ok({ type: 'string', minLength: 2 }, '😀a')).toBe(true);
+    expect(ok({ type: 'string', minLength: 2 }, 'a')).toBe(false);
+  });
+});
+
+describe('canonicalPathParams', () => {
+  const operation: OperationDefinition = {
+    operationId: 'op',
+    method: 'get',
+    path: '/a/{id}/u/{user}',
+    deprecated: false,
+    pathParams: { id: { type: 'integer', minimum: 1 }, user: { type: 'string', format: 'uuid' } },
+  };
+
+  it('checks like validatePathParams and gives what canonicalParam gives, other keys as given', () => {
+    const given = { id: '007', user: 'F174E90A-FAFE-4643-BBBC-4A0ED4FC8415', extra: 'kept' };
+    expect(canonicalPathParams(operation, given, new Redactor())).toEqual({
+      id: '7',
+      user: 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415',
+      extra: 'kept',
+    });
+    expect(given.id).toBe('007'); // the caller's object is not changed
+    for (const bad of [{ id: '0', user: given.user }, { id: '7', user: 'nope' }, { id: '7' }, undefined]) {
+      expect(() => canonicalPathParams(operation, bad, new Redactor())).toThrow(ValidationError);
+      expect(() => validatePathParams(operation, bad, new Redactor())).toThrow(ValidationError);
+    }
   });
 });

@@ -100,10 +100,13 @@ function breaks(rule: ParamRule, value: unknown): boolean {
       return rule.maximum !== undefined && number > rule.maximum;
     }
     case 'string': {
-      const length = [...text].length;
-      if (length === 0 || text === '.' || text === '..' || NOT_ONE_SEGMENT.test(text)) return true;
-      if (rule.minLength !== undefined && length < rule.minLength) return true;
-      if (rule.maxLength !== undefined && length > rule.maxLength) return true;
+      if (text.length === 0 || text === '.' || text === '..' || NOT_ONE_SEGMENT.test(text)) return true;
+      // JSON Schema lengths count code points, never more than the UTF-16 units: counted only
+      // when the units alone do not settle it.
+      if (rule.maxLength !== undefined && text.length > rule.maxLength && codePoints(text) > rule.maxLength)
+        return true;
+      if (rule.minLength !== undefined && (text.length < rule.minLength || codePoints(text) < rule.minLength))
+        return true;
       if (rule.format === 'uuid' && !UUID.test(text)) return true;
       return rule.pattern !== undefined && !compiled(rule.pattern).test(text);
     }
@@ -116,23 +119,64 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** The rules of an operation's path parameters as a list, computed once per operation. */
+const ruleLists = new WeakMap<OperationDefinition['pathParams'], readonly (readonly [string, ParamRule])[]>();
+function rulesOf(operation: OperationDefinition): readonly (readonly [string, ParamRule])[] {
+  let rules = ruleLists.get(operation.pathParams);
+  if (!rules) {
+    rules = Object.entries(operation.pathParams);
+    ruleLists.set(operation.pathParams, rules);
+  }
+  return rules;
+}
+
+function refuse(operation: OperationDefinition, name: string, rule: ParamRule, value: unknown, redactor: Redactor) {
+  const expected = describeRule(rule);
+  return new ValidationError(
+    redactor.text(
+      `${operation.operationId}: path parameter "${name}" must be ${expected} (got ${show(value)}); nothing was sent`,
+    ),
+    name,
+    expected,
+  );
+}
+
 /** Throws a ValidationError naming the first parameter that breaks its rule. */
 export function validatePathParams(
   operation: OperationDefinition,
   values: Readonly<Record<string, unknown>> | undefined,
   redactor: Redactor,
 ): void {
-  for (const [name, rule] of Object.entries(operation.pathParams)) {
+  for (const [name, rule] of rulesOf(operation)) {
     const value = values?.[name];
-    if (value === undefined || value === null || breaks(rule, value)) {
-      const expected = describeRule(rule);
-      throw new ValidationError(
-        redactor.text(
-          `${operation.operationId}: path parameter "${name}" must be ${expected} (got ${show(value)}); nothing was sent`,
-        ),
-        name,
-        expected,
-      );
-    }
+    if (value === undefined || value === null || breaks(rule, value))
+      throw refuse(operation, name, rule, value, redactor);
   }
+}
+
+/**
+ * The path parameters as they are sent: each checked (a ValidationError naming the first that
+ * breaks its rule) and in its canonical form (`canonicalParam`); other keys as given.
+ */
+export function canonicalPathParams(
+  operation: OperationDefinition,
+  values: Readonly<Record<string, unknown>> | undefined,
+  redactor: Redactor,
+): Record<string, unknown> | undefined {
+  const rules = rulesOf(operation);
+  if (rules.length === 0) return values as Record<string, unknown> | undefined;
+  const out: Record<string, unknown> = { ...values };
+  for (const [name, rule] of rules) {
+    const value = out[name];
+    if (value === undefined || value === null || breaks(rule, value))
+      throw refuse(operation, name, rule, value, redactor);
+    if (typeof value === 'string' || typeof value === 'number') out[name] = canonicalParam(rule, value);
+  }
+  return out;
 }
