@@ -51,7 +51,11 @@ export function canonicalTarget(target: Target, providers?: readonly AnyProvider
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof APIUserAbortError) return 'interrupted before the provider answered; rerun to finish';
+  if (error instanceof APIUserAbortError) {
+    return error.status === undefined
+      ? 'interrupted before the provider answered; rerun to finish'
+      : `interrupted while reading the provider's answer (${error.status}); rerun to finish`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

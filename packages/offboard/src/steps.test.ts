@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { APIConnectionError, APIUserAbortError } from '@offboard/runtime';
 import { describe, expect, it } from 'vitest';
-import { describeCall } from './steps.js';
+import { Journal } from './journal.js';
+import { describeCall, StepLog } from './steps.js';
 
 type Init = { params?: { path?: Record<string, unknown>; query?: Record<string, unknown> } };
 type Recorder = Record<string, (template: string, init?: Init) => Promise<{ response: Response }>>;
@@ -48,5 +53,37 @@ describe('describeCall', () => {
     expect(describeCall(fn as never)).toEqual({ method: 'GET', path: '/x' });
     expect(sent).toBe(0);
     expect(() => describeCall(((c: typeof client) => c.GET()) as never)).toThrow('a step must name its path template');
+  });
+});
+
+describe('StepLog.write', () => {
+  const target = { provider: 'cloudflare', account: 'a', user: 'u' };
+  type Client = { DELETE: (path: string) => Promise<{ response: Response }> };
+
+  it.each([
+    [
+      'an abort that cut short the body of a 202: the provider did it',
+      new APIUserAbortError('aborted', { status: 202 }),
+      202,
+      false,
+    ],
+    ['an abort before any answer', new APIUserAbortError('aborted'), null, true],
+    ['no answer at all', new APIConnectionError('reset'), null, true],
+  ])('journals what arrived after %s', async (_, error, status, rethrown) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'offboard-steps-'));
+    try {
+      const journal = await Journal.open(path.join(dir, 'journal.jsonl'));
+      const log = new StepLog(target, 'apply', journal);
+      const client: Client = { DELETE: () => Promise.reject(error) };
+      const written = log.write(client, (c) => c.DELETE('/users/u'), { final: true });
+      if (rethrown) await expect(written).rejects.toBe(error);
+      else await expect(written).resolves.toBe(status);
+      expect(log.steps).toEqual([{ method: 'DELETE', path: '/users/u', status }]);
+      // Only a 2xx that arrived counts as confirmed: a rerun resends nothing else.
+      expect(journal.finalConfirmed(target)).toBe(!rethrown);
+      await journal.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@
 // That function is first run on a recorder, which takes the method, the path template and its
 // parameters without sending anything, so the path the journal and the results show is always
 // the one the call names; then, unless the step is skipped, on the client.
-import { APIError, APIResponseBodyError, OffboardError } from '@offboard/runtime';
+import { APIError, APIResponseBodyError, APIUserAbortError, OffboardError } from '@offboard/runtime';
 import type { Journal } from './journal.js';
 import type { Mode, Step, Target } from './types.js';
 
@@ -64,14 +64,22 @@ export interface WriteOptions {
   readonly final?: boolean;
 }
 
-/** The status the provider sent, if one arrived (the runtime's errors carry it). */
+/**
+ * The status the provider sent, if one arrived: an APIError's, or the 2xx an abort cut short
+ * (the runtime keeps it on the APIUserAbortError).
+ */
 function statusOf(error: unknown): number | null {
-  return error instanceof APIError ? (error.status ?? null) : null;
+  if (error instanceof APIError) return error.status;
+  if (error instanceof APIUserAbortError) return error.status ?? null;
+  return null;
 }
 
-/** A write's answer is its status: a 2xx whose body was unreadable still confirms it. */
+/**
+ * A write's answer is its status: a 2xx whose body was unreadable, or whose body read an abort
+ * cut short, still confirms it (the provider did it; a rerun must not send it again).
+ */
 function confirmedDespiteBody(error: unknown): number | undefined {
-  if (!(error instanceof APIResponseBodyError)) return undefined;
+  if (!(error instanceof APIResponseBodyError) && !(error instanceof APIUserAbortError)) return undefined;
   const status = error.status;
   return status !== undefined && status >= 200 && status < 300 ? status : undefined;
 }

@@ -185,12 +185,14 @@ ${usageExample(api, example)}
 Every call is checked against the spec before it is sent: a path parameter that breaks its rule
 (below) throws a \`ValidationError\` naming the parameter, and nothing is sent. Values are always
 percent-encoded, integer ids in decimal without leading zeros and UUIDs lower-case. A call
-resolves only on a 2xx; anything else throws a typed error (\`BadRequestError\`,
-\`AuthenticationError\`, \`PermissionDeniedError\`, \`NotFoundError\`, \`ConflictError\`,
-\`RateLimitError\`, \`InternalServerError\`, \`UnexpectedStatusError\` for a 1xx or 3xx not followed,
-\`APIConnectionError\`, \`APIConnectionTimeoutError\`, \`APIUserAbortError\`, all \`APIError\`s with
-\`status\`, \`headers\`, \`requestId\` and the provider's parsed \`body\`). \`APIResponseBodyError\` means
-the provider answered with its 2xx \`status\` but the body could not be read: the call happened.
+resolves only on a 2xx. Everything the client throws is an \`OffboardError\`: an \`APIError\` when the
+provider answered (\`BadRequestError\`, \`AuthenticationError\`, \`PermissionDeniedError\`,
+\`NotFoundError\`, \`ConflictError\`, \`RateLimitError\`, \`InternalServerError\`,
+\`UnexpectedStatusError\` for a 1xx or 3xx not followed, each with \`status\`, \`headers\`,
+\`requestId\` and the provider's parsed \`body\`; \`APIResponseBodyError\` when it answered with its 2xx
+\`status\` but the body could not be read: the call happened); beside it \`APIConnectionError\` (and
+\`APIConnectionTimeoutError\`) when no answer came, \`APIUserAbortError\` for the caller's abort, and
+\`ValidationError\` when nothing was sent.
 
 ## Credentials and base URL
 
