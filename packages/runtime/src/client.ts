@@ -29,6 +29,7 @@ import {
   type PendingAnswer,
   type RequestContext,
   type RequestOptions,
+  untilAborted,
 } from './transport.js';
 import { canonicalPathParams } from './validate.js';
 
@@ -134,28 +135,6 @@ function failedBody(
     reason = `${error.message}${cause}`;
   } else reason = 'unknown error';
   return bodyError(answer.response, reason, answer, redactor);
-}
-
-/**
- * `work`, or an APIUserAbortError as soon as `signal` aborts, whatever the call is waiting on (a
- * hook, a middleware, a token provider, the network). What `work` does later is dropped.
- */
-function abortable<T>(work: () => Promise<T>, signal: AbortSignal, aborted: () => OffboardError): Promise<T> {
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work().then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 export function createApiClient<Paths extends {}, Options extends BaseClientOptions = BaseClientOptions>(
@@ -267,7 +246,9 @@ export function createApiClient<Paths extends {}, Options extends BaseClientOpti
     }
     const { signal, context } = prepared;
     if (!signal) return send(method, path, init, prepared);
-    return abortable(
+    // An APIUserAbortError as soon as the signal aborts, whatever the call is waiting on (a hook,
+    // a middleware, a token provider, the network).
+    return untilAborted(
       () => send(method, path, init, prepared),
       signal,
       () =>

@@ -126,14 +126,22 @@ interface Attempted {
   readonly timer: AttemptTimer;
 }
 
-/** `promise`, or the signal's reason as soon as it aborts (the work itself goes on, for others). */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | null): Promise<T> {
-  if (signal === null) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
+/**
+ * `work()`, or `reason()` (by default the signal's reason) as soon as `signal` aborts, whatever
+ * the work is waiting on; what the work does later is dropped (it goes on, for others). Not
+ * started when the signal has already aborted.
+ */
+export function untilAborted<T>(
+  work: () => Promise<T>,
+  signal: AbortSignal | null,
+  reason: () => unknown = () => signal?.reason,
+): Promise<T> {
+  if (signal === null) return work();
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
+    work().then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
@@ -258,7 +266,7 @@ export function createTransport(
       if (turn) await turn;
       const pending = auth.apply(context.security);
       // A token provider may take its time: the caller's abort does not wait for it.
-      const applied = pending instanceof Promise ? await unlessAborted(pending, callerSignal) : pending;
+      const applied = pending instanceof Promise ? await untilAborted(() => pending, callerSignal) : pending;
       let attempted: Attempted;
       try {
         attempted = await attempt(request, callerSignal, body, applied.headers, options.timeout);
