@@ -183,6 +183,22 @@ const cases: InvalidCase[] = [
     names: 'userid',
   },
   {
+    mock: 'gcore-iam-reseller',
+    breaks: 'limit 0 (client accounts)',
+    valid: { method: 'GET', path: '/iam/clients?limit=10&users_email=jordan.lee%40example.com', headers: gcoreAuth },
+    invalid: { path: '/iam/clients?limit=0&users_email=jordan.lee%40example.com' },
+    status: 422,
+    names: 'limit',
+  },
+  {
+    mock: 'gcore-iam-reseller',
+    breaks: 'offset negative (client accounts)',
+    valid: { method: 'GET', path: '/iam/clients?limit=10&offset=0', headers: gcoreAuth },
+    invalid: { path: '/iam/clients?limit=10&offset=-1' },
+    status: 422,
+    names: 'offset',
+  },
+  {
     mock: 'gcore-iam',
     breaks: 'account id a fraction',
     valid: { method: 'DELETE', path: '/iam/clients/200002/client-users/1001', headers: gcoreAuth },

@@ -16,8 +16,11 @@ export interface paths {
          * List Access users
          * @description Returns one page of the account's Access users, optionally filtered by `name` or `email`
          *     or matched with `search`. Offboarding uses it to turn a person's email address into the
-         *     `id` that the get and delete operations take. Pages are counted from 1; `result_info`
-         *     says how many pages there are.
+         *     `id` that the get and delete operations take. Cloudflare does not say whether `email`
+         *     matches exactly, ignores case or accepts part of an address, so compare each returned
+         *     `email` with the address. Pages are counted from 1; the list ends after page
+         *     `result_info.total_pages`, or at an empty page. Do not rely on `result_info.count` or
+         *     `total_count`: Cloudflare's descriptions of them do not match its own example.
          *
          *     Cloudflare's definition lists the API token permission "Access: Audit Logs Read" for it.
          *     Cloudflare's operationId: `zero-trust-users-get-users`.
@@ -169,11 +172,11 @@ export interface components {
             page?: number;
             /** @description The page size used for this answer. */
             per_page?: number;
-            /** @description How many results this page holds. */
+            /** @description Do not rely on it. Cloudflare's definition calls it the total number of results, its own example (1 result spread over 100 pages) contradicts that, and nothing else says what the API puts here. The list ends after page `total_pages`, or at an empty page. */
             count?: number;
-            /** @description How many results exist in total, ignoring any filter. */
+            /** @description Do not rely on it. Cloudflare's definition calls it the number of results without any search parameters (so it would ignore `name`, `email` and `search`), its own example contradicts that, and nothing else says what the API puts here. The list ends after page `total_pages`, or at an empty page. */
             total_count?: number;
-            /** @description How many pages the whole result set spans. */
+            /** @description How many pages the whole result set spans: the list ends after page `total_pages` (or at an empty page). */
             total_pages?: number;
         };
         /** @description Successful answer to a user list request. */
@@ -320,17 +323,17 @@ export interface components {
         AccountId: components["schemas"]["AccountId"];
         /**
          * @description Only return users with this name.
-         * @example Jane Doe
+         * @example Jordan Lee
          */
         Name: string;
         /**
-         * @description Only return users with this email address.
-         * @example jane.doe@example.com
+         * @description Only return users with this email address. Cloudflare's definition ("the email of the user") does not say whether the match is exact, ignores case or accepts part of an address, so a caller looking for one person compares each returned `email` with the address itself.
+         * @example jordan.lee@example.com
          */
         Email: string;
         /**
          * @description Free-text search across the fields the other filters match (name and email).
-         * @example jane
+         * @example jordan
          */
         Search: string;
         /** @description Which page of results to return, counted from 1. */
@@ -356,17 +359,17 @@ export interface operations {
             query?: {
                 /**
                  * @description Only return users with this name.
-                 * @example Jane Doe
+                 * @example Jordan Lee
                  */
                 name?: components["parameters"]["Name"];
                 /**
-                 * @description Only return users with this email address.
-                 * @example jane.doe@example.com
+                 * @description Only return users with this email address. Cloudflare's definition ("the email of the user") does not say whether the match is exact, ignores case or accepts part of an address, so a caller looking for one person compares each returned `email` with the address itself.
+                 * @example jordan.lee@example.com
                  */
                 email?: components["parameters"]["Email"];
                 /**
                  * @description Free-text search across the fields the other filters match (name and email).
-                 * @example jane
+                 * @example jordan
                  */
                 search?: components["parameters"]["Search"];
                 /** @description Which page of results to return, counted from 1. */
@@ -397,8 +400,8 @@ export interface operations {
                      *       "result": [
                      *         {
                      *           "id": "3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b",
-                     *           "email": "jane.doe@example.com",
-                     *           "name": "Jane Doe",
+                     *           "email": "jordan.lee@example.com",
+                     *           "name": "Jordan Lee",
                      *           "uid": "8c41e7b2d95a4f06b3e1c7a29d5f0e84",
                      *           "seat_uid": "5e2b9d71c04a4f3e8b6d1a7c3f9e0b52",
                      *           "access_seat": true,
@@ -407,6 +410,19 @@ export interface operations {
                      *           "last_successful_login": "2026-08-03T09:14:27Z",
                      *           "created_at": "2025-11-20T16:02:11Z",
                      *           "updated_at": "2026-08-03T09:14:27Z"
+                     *         },
+                     *         {
+                     *           "id": "c81d4e2a-6b37-4f90-a5e8-1f2c3d9b7a64",
+                     *           "email": "jordan.leeds@example.com",
+                     *           "name": "Jordan Leeds",
+                     *           "uid": "6b2e9f04c7a14d38b5e0a2c9f1d7e3b8",
+                     *           "seat_uid": "0d7a3c9e5b1f4e62a8c4d2b6f9e1a3c7",
+                     *           "access_seat": true,
+                     *           "gateway_seat": false,
+                     *           "active_device_count": 0,
+                     *           "last_successful_login": "2026-07-28T15:02:40Z",
+                     *           "created_at": "2026-02-09T08:45:19Z",
+                     *           "updated_at": "2026-07-28T15:02:40Z"
                      *         },
                      *         {
                      *           "id": "a4e9c2d7-5f13-4b8e-9c61-2d7f0e8b3a46",
@@ -425,8 +441,8 @@ export interface operations {
                      *       "result_info": {
                      *         "page": 1,
                      *         "per_page": 1000,
-                     *         "count": 2,
-                     *         "total_count": 2,
+                     *         "count": 3,
+                     *         "total_count": 3,
                      *         "total_pages": 1
                      *       }
                      *     }
@@ -479,8 +495,8 @@ export interface operations {
                      *       "messages": [],
                      *       "result": {
                      *         "id": "3f7a2c1e-9b4d-4e6f-8a2b-5c7d9e1f3a5b",
-                     *         "email": "jane.doe@example.com",
-                     *         "name": "Jane Doe",
+                     *         "email": "jordan.lee@example.com",
+                     *         "name": "Jordan Lee",
                      *         "uid": "8c41e7b2d95a4f06b3e1c7a29d5f0e84",
                      *         "seat_uid": "5e2b9d71c04a4f3e8b6d1a7c3f9e0b52",
                      *         "access_seat": true,

@@ -34,6 +34,21 @@ export const api = {
   "apiKeyPrefix": "APIKey",
   "operations": [
     {
+      "operationId": "iamListClients",
+      "method": "get",
+      "path": "/iam/clients",
+      "deprecated": false,
+      "pathParams": {},
+      "pagination": {
+        "style": "offset",
+        "offsetParam": "offset",
+        "sizeParam": "limit",
+        "pageSize": 100,
+        "items": "results",
+        "next": "next"
+      }
+    },
+    {
       "operationId": "iamDeleteUser",
       "method": "delete",
       "path": "/iam/users/{userId}",

@@ -2,6 +2,26 @@
 // change the spec or its x-offboard entry and run `pnpm generate`.
 
 export interface paths {
+    "/iam/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List client accounts
+         * @description Lists the reseller's client accounts, each with its users. With `users_email` only the accounts that have a user with that email address are listed, which is how offboarding finds every account a person can access and the person's user id (`users[].id`, the same in every account). Gcore does not say how exactly `users_email` matches, so compare `users[].email` with the address. Send `limit` (and `offset`) to page through the list; Gcore also documents an unpaginated answer (a bare array of accounts), which offboarding never asks for.
+         */
+        get: operations["iamListClients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/iam/users/{userId}": {
         parameters: {
             query?: never;
@@ -26,6 +46,123 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A role (Gcore calls it a group) that a user or an API token holds in an account. */
+        Group: {
+            /** @description Role id: 1 Administrators, 2 Users, 5 Engineers, 3009 Purge and Prefetch only (API+Web), 3022 Purge and Prefetch only (API). */
+            id?: number;
+            /**
+             * @description Role name.
+             * @enum {string}
+             */
+            name?: "Users" | "Administrators" | "Engineers" | "Purge and Prefetch only (API)" | "Purge and Prefetch only (API+Web)";
+        };
+        /** @description One user of a client account. Gcore marks none of these fields as required; we require `id` and `email`, which the IAM API requires of the same user and which offboarding reads. */
+        BaseUser: {
+            /** @description User id, the same in every account the user can access. */
+            readonly id: number;
+            /**
+             * Format: email
+             * @description Email address, also the login.
+             */
+            email: string;
+            /** @description Display name. */
+            name?: string | null;
+            /**
+             * @description Language of the control panel and of emails.
+             * @enum {string}
+             */
+            lang?: "de" | "en" | "ru" | "zh" | "az";
+            /** @description Phone number. */
+            phone?: string | null;
+            /** @description Company name given by the user. */
+            company?: string;
+            /** @description Id of the reseller (services provider) the user belongs to. */
+            readonly reseller?: number;
+            /** @description Id of the user's own account (Gcore types it as a number). */
+            readonly client?: number;
+            /** @description True when the user has been deleted. */
+            readonly deleted?: boolean;
+            /** @description The user's roles in this account. */
+            groups?: components["schemas"]["Group"][];
+            /** @description True when the user has confirmed their email address. */
+            readonly activated?: boolean;
+            /** @description True when the user can log in through SAML SSO. */
+            readonly sso_auth?: boolean;
+            /** @description True when the user has turned on two-step verification. */
+            readonly two_fa?: boolean;
+            /** @description Ways of logging in available to the account. */
+            auth_types?: ("password" | "sso" | "github" | "google-oauth2")[];
+        };
+        /** @description A client account of the reseller, with its users. Gcore's answer also carries the account's service statuses and paid and free features (`serviceStatuses`, `paidFeatures`, `freeFeatures`); offboarding does not read them, so they are not described here. */
+        Client: {
+            /** @description Account id (the `clientId` of the IAM API's account paths). */
+            id: number;
+            /** @description The users of the account. Gcore does not mark it as always present, and does not say whether a `users_email` filter also narrows this list. */
+            users?: components["schemas"]["BaseUser"][];
+            /**
+             * Format: email
+             * @description Email address of the account.
+             */
+            email: string;
+            /** @description Phone number of whoever registered the account. */
+            phone?: string | null;
+            /** @description Name of whoever registered the account. */
+            name: string | null;
+            /**
+             * @description State of the account.
+             * @enum {string}
+             */
+            status: "new" | "trial" | "trialend" | "active" | "integration" | "paused" | "preparation" | "ready";
+            /** @description Company name of the account. */
+            companyName: string;
+            /** @description Company website. */
+            website?: string;
+            /** @description Id of the current user (Gcore's wording; it does not say more). */
+            currentUser: number;
+            /** @description Services the account can use. */
+            capabilities: ("CDN" | "STORAGE" | "STREAMING" | "DNS" | "DDOS" | "CLOUD")[];
+            /** @description Control panel domain of the account. */
+            entryBaseDomain: string | null;
+            /**
+             * @description How the account was registered.
+             * @enum {string|null}
+             */
+            signup_process?: "sign_up_full" | "sign_up_simple" | null;
+            /** @description True when the account has been deleted. */
+            readonly deleted: boolean;
+            /** @description Billing type of the account. */
+            bill_type: string;
+            /** @description An id the reseller gave the account. */
+            custom_id?: string | null;
+            /** @description Country of the company (ISO 3166-1 alpha-2). */
+            country_code?: string;
+            /** @description True for a test account, false for a production one. */
+            is_test: boolean;
+            /** @description A system flag; Gcore does not describe it further (by its name, whether the account has an active administrator). */
+            has_active_admin: boolean;
+            /** @description Id of the seller assigned to the account, if any. */
+            seller?: number | null;
+            /** @description Id of the reseller the account belongs to. */
+            resellers?: number;
+            /**
+             * @description Kind of account.
+             * @enum {string}
+             */
+            client_type?: "common" | "reseller" | "sales";
+            /** @description Id of the user who created the account (Gcore types it as a number). */
+            owner?: number;
+        };
+        /** @description One page of client accounts. */
+        ClientsPaginatedArray: {
+            /** @description Number of accounts in the whole list, not only on this page. (Gcore's shared page schema describes it as a number of users.) */
+            count: number;
+            /** @description Relative URL of the next page; null (or absent) on the last page. */
+            next?: string | null;
+            /** @description Relative URL of the previous page; null (or absent) on the first page. */
+            previous?: string | null;
+            /** @description The accounts on this page. */
+            results: components["schemas"]["Client"][];
+        };
         /** @description Why the user cannot be deleted: the caller lacks permission, the user still has access to other accounts, or the user still has active API tokens. */
         DeleteUserForbiddenError: {
             /** @description Human-readable reason for the refusal. */
@@ -40,8 +177,24 @@ export interface components {
             };
             content?: never;
         };
+        /** @description No credentials were sent, or the API token is not valid. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
     parameters: {
+        /** @description Page size: at most this many accounts in the answer. Send it to get a paginated answer; offboarding always sends it and walks the pages with `offset`. */
+        ClientsLimit: number;
+        /** @description Number of accounts to skip from the start of the list. */
+        ClientsOffset: number;
+        /**
+         * @description Only list the accounts that have a user with this email address. Gcore does not say whether the match is exact, ignores case or accepts part of an address, so a caller looking for one person compares `users[].email` of each returned account with the address itself.
+         * @example jordan.lee@example.com
+         */
+        UsersEmail: string;
         /** @description User's ID. */
         UserID: number;
     };
@@ -51,6 +204,37 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    iamListClients: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many accounts in the answer. Send it to get a paginated answer; offboarding always sends it and walks the pages with `offset`. */
+                limit?: components["parameters"]["ClientsLimit"];
+                /** @description Number of accounts to skip from the start of the list. */
+                offset?: components["parameters"]["ClientsOffset"];
+                /**
+                 * @description Only list the accounts that have a user with this email address. Gcore does not say whether the match is exact, ignores case or accepts part of an address, so a caller looking for one person compares `users[].email` of each returned account with the address itself.
+                 * @example jordan.lee@example.com
+                 */
+                users_email?: components["parameters"]["UsersEmail"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of client accounts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientsPaginatedArray"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     iamDeleteUser: {
         parameters: {
             query?: never;

@@ -301,13 +301,13 @@ export interface operations {
                     /**
                      * @example {
                      *       "count": 3,
-                     *       "next": "/users?offset=2&limit=2",
+                     *       "next": null,
                      *       "previous": null,
                      *       "results": [
                      *         {
                      *           "id": 1001,
-                     *           "email": "jane.doe@example.com",
-                     *           "name": "Jane Doe",
+                     *           "email": "jordan.lee@example.com",
+                     *           "name": "Jordan Lee",
                      *           "lang": "en",
                      *           "phone": null,
                      *           "company": "Example Ltd",
@@ -379,6 +379,41 @@ export interface operations {
                      *               "user_id": 1002,
                      *               "user_roles": [
                      *                 "5"
+                     *               ]
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "id": 1003,
+                     *           "email": "jordan.leeds@example.com",
+                     *           "name": "Jordan Leeds",
+                     *           "lang": "en",
+                     *           "phone": null,
+                     *           "company": "Leeds Analytics",
+                     *           "reseller": 1,
+                     *           "client": 200003,
+                     *           "deleted": false,
+                     *           "groups": [
+                     *             {
+                     *               "id": 1,
+                     *               "name": "Administrators"
+                     *             }
+                     *           ],
+                     *           "activated": true,
+                     *           "sso_auth": false,
+                     *           "two_fa": false,
+                     *           "auth_types": [
+                     *             "password"
+                     *           ],
+                     *           "user_type": "common",
+                     *           "is_active": true,
+                     *           "client_and_roles": [
+                     *             {
+                     *               "client_id": 200003,
+                     *               "client_company_name": "Leeds Analytics",
+                     *               "user_id": 1003,
+                     *               "user_roles": [
+                     *                 "1"
                      *               ]
                      *             }
                      *           ]
@@ -511,8 +546,8 @@ export interface operations {
                      *         "client_user": {
                      *           "deleted": false,
                      *           "user_id": 1001,
-                     *           "user_name": "Jane Doe",
-                     *           "user_email": "jane.doe@example.com",
+                     *           "user_name": "Jordan Lee",
+                     *           "user_email": "jordan.lee@example.com",
                      *           "client_id": 200001,
                      *           "role": {
                      *             "id": 1,
@@ -531,8 +566,8 @@ export interface operations {
                      *         "client_user": {
                      *           "deleted": false,
                      *           "user_id": 1001,
-                     *           "user_name": "Jane Doe",
-                     *           "user_email": "jane.doe@example.com",
+                     *           "user_name": "Jordan Lee",
+                     *           "user_email": "jordan.lee@example.com",
                      *           "client_id": 200001,
                      *           "role": {
                      *             "id": 2,

@@ -17,7 +17,7 @@ export interface paths {
         };
         /**
          * List the users of an account
-         * @description Returns the users of the account (without the deleted ones unless `include_deleted` is true) and in the `ac-revision` header the data revision they are at. The list is not paged.
+         * @description Returns the users of the account (without the deleted ones unless `include_deleted` is true) and in the `ac-revision` header the data revision they are at. The list is not paged and has no filter by email: a caller looking for one person compares each user's `email` with the address and takes that user's `id` (with `select=id,loginName,email` the answer carries only those fields).
          */
         get: operations["getAllUsers"];
         put?: never;
@@ -306,7 +306,7 @@ export interface components {
          */
         Version: "4.0";
         /**
-         * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName`); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: leave it out when the response is checked against this document.
+         * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName,email`, enough to find a person by email address); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: read only the fields asked for, and leave it out when the response is checked against this document.
          * @example id,loginName,email
          */
         Select: string;
@@ -362,7 +362,7 @@ export interface operations {
                  */
                 v?: components["parameters"]["Version"];
                 /**
-                 * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName`); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: leave it out when the response is checked against this document.
+                 * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName,email`, enough to find a person by email address); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: read only the fields asked for, and leave it out when the response is checked against this document.
                  * @example id,loginName,email
                  */
                 select?: components["parameters"]["Select"];
@@ -462,7 +462,7 @@ export interface operations {
                  */
                 v?: components["parameters"]["Version"];
                 /**
-                 * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName`); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: leave it out when the response is checked against this document.
+                 * @description Limits the fields of each returned user to the ones named, in the YOGA "gdata" selector dialect (for example `id,loginName,email`, enough to find a person by email address); fields that do not exist are ignored. Without it every field is returned. A filtered user lacks fields this document marks as required, so it does not match the `User` schema: read only the fields asked for, and leave it out when the response is checked against this document.
                  * @example id,loginName,email
                  */
                 select?: components["parameters"]["Select"];

@@ -31,6 +31,18 @@ export const api = {
   },
   "operations": [
     {
+      "operationId": "listOrganizations",
+      "method": "get",
+      "path": "/api/v1/organizations",
+      "deprecated": false,
+      "pathParams": {},
+      "security": [
+        [
+          "oauth2Authentication"
+        ]
+      ]
+    },
+    {
       "operationId": "listOrganizationUsers",
       "method": "get",
       "path": "/api/v1/organizations/{organizationID}/users",

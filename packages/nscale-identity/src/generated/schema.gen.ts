@@ -2,6 +2,26 @@
 // change the spec or its x-offboard entry and run `pnpm generate`.
 
 export interface paths {
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organizations
+         * @description Returns the organizations a user belongs to. With `email`, the user with that address (matched exactly against each user's sign-in subject): this is how offboarding finds every organization to remove a person from. Any address but the caller's own needs permission to read users globally (403 without it). 404 means no active user has that address: there is none, or the user's service-wide record is pending or suspended. Without `email`, the caller's organizations, or every organization for a caller allowed to read all of them. A service-account token gets its own organization whatever `email` says, so use a user's token for the lookup. The list is not paged.
+         */
+        get: operations["listOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{organizationID}/users": {
         parameters: {
             query?: never;
@@ -14,7 +34,7 @@ export interface paths {
         };
         /**
          * List users
-         * @description Returns every user of the organization, with the user's ID (the `userID` of the user's own path), sign-in subject (usually an email address), state and group IDs. The API has no filter or paging on this path: a caller looking for one person reads the whole list and matches `spec.subject`.
+         * @description Returns every user of the organization, with the user's ID (the `userID` of the user's own path), sign-in subject (usually an email address), state and group IDs. The API has no filter or paging on this path: a caller looking for one person finds the person's organizations with `listOrganizations` (`email`), then reads each one's whole list and matches `spec.subject`.
          */
         get: operations["listOrganizationUsers"];
         put?: never;
@@ -75,6 +95,79 @@ export interface components {
          * @enum {string}
          */
         resourceHealthStatus: "unknown" | "healthy" | "degraded" | "error";
+        /** @description The metadata the Identity API returns with every resource that does not belong to an organization, such as an organization itself. Flattened from upstream's allOf chain like `organizationScopedResourceReadMetadata`, which has the same properties plus `organizationId`. */
+        resourceReadMetadata: {
+            /** @description The ID of the resource. For an organization, this is the `organizationID` of its paths. */
+            id: string;
+            name: components["schemas"]["kubernetesLabelValue"];
+            /** @description Optional free text about the resource. */
+            description?: string;
+            tags?: components["schemas"]["tagList"];
+            /**
+             * Format: date-time
+             * @description When the resource was created.
+             */
+            creationTime: string;
+            /** @description Who created the resource. */
+            createdBy?: string;
+            /**
+             * Format: date-time
+             * @description When the resource was last changed.
+             */
+            modifiedTime?: string;
+            /** @description Who last changed the resource. */
+            modifiedBy?: string;
+            /**
+             * Format: date-time
+             * @description When the resource was deleted. Absent for a resource that is not deleted.
+             */
+            deletionTime?: string;
+            provisioningStatus: components["schemas"]["resourceProvisioningStatus"];
+            healthStatus: components["schemas"]["resourceHealthStatus"];
+        };
+        /**
+         * @description How users come to the organization: `adhoc`, only by being added to its groups, signing in through a provider they choose; `domain`, by their email address, whose domain selects the identity provider.
+         * @enum {string}
+         */
+        organizationType: "adhoc" | "domain";
+        /**
+         * @description Where the identity provider is looked up: `global`, a built-in provider (such as Google or Microsoft); `organization`, a provider of the organization's own.
+         * @enum {string}
+         */
+        providerScope: "global" | "organization";
+        /** @description How the organization's users sign in. */
+        organizationSpec: {
+            organizationType: components["schemas"]["organizationType"];
+            /**
+             * Format: hostname
+             * @description The email domain of the organization (for domain sign-in).
+             */
+            domain?: string;
+            providerScope?: components["schemas"]["providerScope"];
+            /** @description The ID of the identity provider its users sign in with: a built-in provider when `providerScope` is `global`, one of the organization's own when it is `organization`. */
+            providerID?: string;
+            /** @description The customer ID of a Google-managed organization. Upstream says it is not used yet. */
+            googleCustomerID?: string;
+        };
+        /** @description One organization, as the Identity API returns it. */
+        organizationRead: {
+            metadata: components["schemas"]["resourceReadMetadata"];
+            spec: components["schemas"]["organizationSpec"];
+        };
+        /** @description A list of organizations. */
+        organizations: components["schemas"]["organizationRead"][];
+        /** @description Generic error message, compatible with oauth2. */
+        error: {
+            /**
+             * @description A terse error string expanding on the HTTP error code. Errors are based on the OAuth 2.02 specification, but are expanded with proprietary status codes for APIs other than those specified by OAuth 2.02.
+             * @enum {string}
+             */
+            error: "invalid_request" | "server_error" | "access_denied" | "not_found" | "conflict" | "method_not_allowed" | "unsupported_media_type" | "request_entity_too_large" | "forbidden" | "unprocessable_content";
+            /** @description Verbose message describing the error. */
+            error_description: string;
+            /** @description An ID of the request, unique to it, for tracing it in the service logs. */
+            trace_id?: string;
+        };
         /** @description The metadata the Identity API returns with every resource that belongs to an organization. */
         organizationScopedResourceReadMetadata: {
             /** @description The ID of the resource. For a user, this is the `userID` of its paths. */
@@ -137,27 +230,15 @@ export interface components {
         };
         /** @description The users of an organization. */
         users: components["schemas"]["userRead"][];
-        /** @description Generic error message, compatible with oauth2. */
-        error: {
-            /**
-             * @description A terse error string expanding on the HTTP error code. Errors are based on the OAuth 2.02 specification, but are expanded with proprietary status codes for APIs other than those specified by OAuth 2.02.
-             * @enum {string}
-             */
-            error: "invalid_request" | "server_error" | "access_denied" | "not_found" | "conflict" | "method_not_allowed" | "unsupported_media_type" | "request_entity_too_large" | "forbidden" | "unprocessable_content";
-            /** @description Verbose message describing the error. */
-            error_description: string;
-            /** @description An ID of the request, unique to it, for tracing it in the service logs. */
-            trace_id?: string;
-        };
     };
     responses: {
-        /** @description The users of the organization. The list is empty when it has none. */
-        usersResponse: {
+        /** @description The organizations of the user named by `email` (without it, the caller's). The list is empty when that user belongs to none. */
+        organizationsResponse: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["users"];
+                "application/json": components["schemas"]["organizations"];
             };
         };
         /** @description Authentication failed or the access token has expired. */
@@ -175,22 +256,21 @@ export interface components {
                 "application/json": components["schemas"]["error"];
             };
         };
-        /**
-         * @description Request was denied by authorization, this may be caused by the authorization
-         *     token not having the required scope for an API, or the user doesn't have the
-         *     necessary privileges on the provider platform.
-         */
-        forbiddenResponse: {
+        /** @description The caller may not make this lookup: `email` names someone other than the caller and the caller lacks permission to read users globally, or the access token lacks the scope or privileges for the API. */
+        organizationsForbiddenResponse: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "forbidden",
-                 *       "error_description": "user credentials do not have the required privileges"
-                 *     }
-                 */
+                "application/json": components["schemas"]["error"];
+            };
+        };
+        /** @description No user has that address (the user named by `email`, or the caller, is not known), or the user's service-wide record is not active (pending or suspended). nscale answers both alike. */
+        organizationsNotFoundResponse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
                 "application/json": components["schemas"]["error"];
             };
         };
@@ -207,6 +287,34 @@ export interface components {
                  * @example {
                  *       "error": "server_error",
                  *       "error_description": "failed to token claim"
+                 *     }
+                 */
+                "application/json": components["schemas"]["error"];
+            };
+        };
+        /** @description The users of the organization. The list is empty when it has none. */
+        usersResponse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["users"];
+            };
+        };
+        /**
+         * @description Request was denied by authorization, this may be caused by the authorization
+         *     token not having the required scope for an API, or the user doesn't have the
+         *     necessary privileges on the provider platform.
+         */
+        forbiddenResponse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "forbidden",
+                 *       "error_description": "user credentials do not have the required privileges"
                  *     }
                  */
                 "application/json": components["schemas"]["error"];
@@ -229,6 +337,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The email address of a user: list the organizations that user belongs to instead of the caller's own. The service compares it with each user's sign-in subject exactly, as written (no case folding). Looking up any address but the caller's own needs permission to read users globally.
+         * @example jordan.lee@example.com
+         */
+        userEmailParameter: string;
         /** @description An organization ID. */
         organizationIDParameter: string;
         /** @description A user ID. */
@@ -240,6 +353,28 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listOrganizations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The email address of a user: list the organizations that user belongs to instead of the caller's own. The service compares it with each user's sign-in subject exactly, as written (no case folding). Looking up any address but the caller's own needs permission to read users globally.
+                 * @example jordan.lee@example.com
+                 */
+                email?: components["parameters"]["userEmailParameter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["organizationsResponse"];
+            401: components["responses"]["unauthorizedResponse"];
+            403: components["responses"]["organizationsForbiddenResponse"];
+            404: components["responses"]["organizationsNotFoundResponse"];
+            500: components["responses"]["internalServerErrorResponse"];
+        };
+    };
     listOrganizationUsers: {
         parameters: {
             query?: never;

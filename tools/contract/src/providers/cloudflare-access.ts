@@ -49,7 +49,7 @@ export default defineProvider<Client, OperationId>({
   operations: {
     async listAccessUsers(client, init) {
       const result = await client.GET('/accounts/{account_id}/access/users', {
-        params: { path: { account_id }, query: { email: 'jane.doe@example.com', page: 1, per_page: 1000 } },
+        params: { path: { account_id }, query: { email: 'jordan.lee@example.com', page: 1, per_page: 1000 } },
         ...init,
       });
       expectTypeOf(result.data).toEqualTypeOf<Schemas['UserListEnvelope']>();
@@ -78,7 +78,7 @@ export default defineProvider<Client, OperationId>({
       const result = await client.POST('/accounts/{account_id}/access/organizations/revoke_user', {
         params: { path: { account_id }, query: { devices: true } },
         body: {
-          email: 'jane.doe@example.com',
+          email: 'jordan.lee@example.com',
           user_uid: '8c41e7b2d95a4f06b3e1c7a29d5f0e84',
           warp_session_reauth: false,
         },

@@ -37,6 +37,14 @@ export default defineProvider<Client, OperationId>({
   // OAuth2-style: { error, error_description }.
   errorMessage: (body) => stringField(body, 'error_description'),
   operations: {
+    async listOrganizations(client, init) {
+      const result = await client.GET('/api/v1/organizations', {
+        params: { query: { email: 'jordan.lee@example.com' } },
+        ...init,
+      });
+      expectTypeOf(result.data).toEqualTypeOf<Schemas['organizations']>();
+      return result;
+    },
     async listOrganizationUsers(client, init) {
       const result = await client.GET('/api/v1/organizations/{organizationID}/users', {
         params: { path: { organizationID } },
