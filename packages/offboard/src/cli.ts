@@ -1,17 +1,22 @@
 // The `offboard` command: a thin shell over createOffboarder. Exit codes: 0 every target ended
-// deleted/removed/already-absent (or planned), 1 any blocked or failed, 2 usage or input error
-// (then nothing was sent), 130/143 interrupted by SIGINT/SIGTERM.
+// deleted/removed/already-absent (or planned), 1 any blocked or failed (or, by email, an account
+// that could not be searched or a person found in accounts the config does not list), 2 usage or
+// input error (then nothing was sent), 3 a person found in no configured account (and nothing
+// else wrong), 130/143 interrupted by SIGINT/SIGTERM.
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { parseTargets } from './csv.js';
+import { loadConfig, type OffboardConfig } from './config.js';
+import { parsePeople, parseTargets } from './csv.js';
+import { debugEnabled, debugLogger } from './debug-log.js';
+import { checkPeople, type Discovery } from './discover.js';
 import { printable, type RunSummary, toJson, toTable } from './format.js';
 import { createOffboarder, type Offboarder, type OffboardOptions, registryOf } from './offboard.js';
 import type { Registry } from './registry.js';
-import { InputError, type Mode, type Target } from './types.js';
+import { InputError, type Mode, type Target, type TargetResult } from './types.js';
 
 /** The help text: the providers and their environment variables come from the registry. */
 function usage(registry: Registry): string {
@@ -20,13 +25,19 @@ function usage(registry: Registry): string {
     .map(({ provider, variables }) => `  ${provider.padEnd(12)}${variables}`)
     .join('\n');
   return `Usage:
-  offboard plan|apply --provider <${registry.names.join('|')}> --account <id> --user <id> [--revoke-tokens] [--all-accounts] [--json]
-  offboard plan|apply --batch <file.csv> [--concurrency <n>] [--journal <file>] [--rate <n>] [--revoke-tokens] [--all-accounts] [--json]
+  offboard plan|apply --email <address> [--email <address> ...] [options]
+  offboard plan|apply --people <file.csv> [options]
+  offboard plan|apply --provider <${registry.names.join('|')}> --account <id> --user <id> [options]
+  offboard plan|apply --batch <file.csv> [options]
 
   plan     show the steps, reading but never writing
   apply    run them; a rerun of a finished target reports already-absent
 
 Options:
+  --email <address>               a person: found in every account of the config file (repeatable)
+  --people <file.csv>             people: a CSV with an "email" column (other columns ignored)
+  --config <file>                 the accounts to search and their credentials (default: $OFFBOARD_CONFIG,
+                                  else ./offboard.yaml when it exists)
   --provider, --account, --user   one target
   --batch <file.csv>              many targets: a CSV with the header provider,account,user
   --revoke-tokens                 Gcore: delete the API tokens the user issued when they block the removal
@@ -36,12 +47,17 @@ Options:
                                   a 429 with Retry-After pauses that API's requests either way)
   --journal <file>                append-only JSONL journal: a rerun skips finished targets and never resends a confirmed delete
   --json                          print one JSON document on stdout
+  --verbose                       one line per request on stderr (also OFFBOARD_LOG=debug)
   --help, --version
 
 Credentials and base URLs come from the environment:
 ${variables}
 
-Exit codes: 0 all deleted, removed, already-absent or planned; 1 any blocked or failed; 2 usage or input error (nothing sent);
+A config file's accounts use their own credentials (environment variable names in the file) and base URLs.
+
+Exit codes: 0 all deleted, removed, already-absent or planned; 1 any blocked or failed, an account that could not
+be searched, or a person also found in accounts the config does not list; 2 usage or input error (nothing sent);
+3 a person found in no configured account (nothing else wrong);
 130 / 143 interrupted by SIGINT / SIGTERM: no new target starts, requests in flight get up to 10 s, the finished
 targets are printed; a second signal quits at once. A rerun with the same --journal finishes the rest.
 `;
@@ -62,6 +78,8 @@ export interface CliIO {
   readonly exit?: (code: number) => void;
   /** For embedding and tests: the providers (default the built-in ones) and client options beneath the CLI's own. */
   readonly options?: Pick<OffboardOptions, 'providers' | 'clients'>;
+  /** Where ./offboard.yaml is looked for. Default process.cwd(). */
+  readonly cwd?: string;
 }
 
 const PROCESS_IO: CliIO = {
@@ -83,21 +101,57 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   return Number(value);
 }
 
-async function targetsFrom(
-  values: Record<string, string | boolean | undefined>,
-  registry: Registry,
-): Promise<Target[]> {
-  const single = ['provider', 'account', 'user'].filter((name) => values[name] !== undefined);
-  if (typeof values.batch === 'string') {
-    if (single.length > 0) throw new InputError(`--batch cannot be combined with --${single.join(', --')}`);
-    const file = values.batch;
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`cannot read ${file}: ${error.code ?? error.message}`);
-    });
-    return parseTargets(text, file, registry);
+/** What a run works on: people to find by email, or targets named by id. */
+type Input = { readonly people: string[] } | { readonly targets: Target[] };
+
+async function readInput(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read ${file}: ${error.code ?? error.message}`);
+  });
+}
+
+async function inputFrom(values: ReturnType<typeof parseCliArgs>['values'], registry: Registry): Promise<Input> {
+  const single = ['provider', 'account', 'user'].filter((name) => values[name as keyof typeof values] !== undefined);
+  const sources = [
+    ...(values.email ? ['--email'] : []),
+    ...(values.people !== undefined ? ['--people'] : []),
+    ...(values.batch !== undefined ? ['--batch'] : []),
+    ...(single.length > 0 ? [`--${single.join(', --')}`] : []),
+  ];
+  if (sources.length > 1)
+    throw new InputError(`${sources[0]} cannot be combined with ${sources.slice(1).join(', ')}: give one of them`);
+  if (values.email) return { people: checkPeople(values.email.map((email) => ({ email, where: '--email' }))) };
+  if (values.people !== undefined) {
+    return { people: checkPeople(parsePeople(await readInput(values.people), values.people)) };
   }
-  if (single.length !== 3) throw new InputError('give --provider, --account and --user (or --batch <file.csv>)');
-  return [registry.canonical({ provider: values.provider, account: values.account, user: values.user } as Target)];
+  if (values.batch !== undefined)
+    return { targets: parseTargets(await readInput(values.batch), values.batch, registry) };
+  if (single.length !== 3)
+    throw new InputError('give --provider, --account and --user (or --email, --people <file.csv>, --batch <file.csv>)');
+  const { provider, account, user } = values;
+  return { targets: [registry.canonical({ provider, account, user } as Target)] };
+}
+
+/** Every provider's client options with the debug logger beneath them (the caller's own logger wins). */
+function withLogger(
+  registry: Registry,
+  io: CliIO,
+  clients: OffboardOptions['clients'],
+): NonNullable<OffboardOptions['clients']> {
+  const logger = debugLogger(io.stderr);
+  const own = (clients ?? {}) as Readonly<Record<string, object | undefined>>;
+  return Object.fromEntries(registry.names.map((name) => [name, { logger, ...own[name] }]));
+}
+
+/** The results of a run by email: per person, in the config's order, the ambiguous accounts with them. */
+function byPerson(discovery: Discovery, ran: readonly TargetResult[]): TargetResult[] {
+  const all = [...ran, ...discovery.ambiguous];
+  const order = new Map(
+    discovery.entries.map((entry, index) => [`${entry.email}\0${entry.provider}/${entry.account}`, index]),
+  );
+  const rank = (result: TargetResult) =>
+    order.get(`${result.email}\0${result.provider}/${result.account}`) ?? order.size;
+  return all.sort((a, b) => rank(a) - rank(b));
 }
 
 /** The same file under two names (a symbolic or hard link, `./x` and `x`) counts as the same. */
@@ -158,6 +212,10 @@ function parseCliArgs(argv: readonly string[]) {
       account: { type: 'string' },
       user: { type: 'string' },
       batch: { type: 'string' },
+      email: { type: 'string', multiple: true },
+      people: { type: 'string' },
+      config: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       journal: { type: 'string' },
       rate: { type: 'string' },
@@ -190,30 +248,43 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
   }
 
   const [mode, ...extra] = positionals;
-  const showProgress = values.batch !== undefined && !values.json && io.stderr.isTTY === true;
+  const showProgress = !values.json && io.stderr.isTTY === true;
   const progress = showProgress
     ? new cliProgress.SingleBar(
         { stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  let targets: Target[];
+  let input: Input;
+  let config: OffboardConfig | undefined;
   let offboarder: Offboarder;
   try {
     if ((mode !== 'plan' && mode !== 'apply') || extra.length > 0)
       throw new InputError('the first argument must be plan or apply');
-    if (
-      typeof values.journal === 'string' &&
-      typeof values.batch === 'string' &&
-      sameFile(values.journal, values.batch)
-    ) {
+    const inputs = { batch: values.batch, people: values.people, config: values.config };
+    for (const [kind, file] of Object.entries(inputs)) {
+      if (typeof values.journal === 'string' && typeof file === 'string' && sameFile(values.journal, file)) {
+        throw new InputError(
+          `--journal ${values.journal} is the ${kind} file: the journal is appended to, give it a file of its own`,
+        );
+      }
+    }
+    input = await inputFrom(values, registry);
+    config = await loadConfig({
+      ...(values.config === undefined ? {} : { explicit: values.config }),
+      env: io.env,
+      cwd: io.cwd ?? process.cwd(),
+      registry,
+    });
+    if ('people' in input && !config) {
       throw new InputError(
-        `--journal ${values.journal} is the batch file: the journal is appended to, give it a file of its own`,
+        'finding people by email needs the accounts to search: give --config <file> (or OFFBOARD_CONFIG, or ./offboard.yaml)',
       );
     }
-    targets = await targetsFrom(values, registry);
     offboarder = createOffboarder({
       ...io.options,
+      ...(debugEnabled(io.env, values.verbose) ? { clients: withLogger(registry, io, io.options?.clients) } : {}),
+      ...(config ? { config } : {}),
       revokeTokens: values['revoke-tokens'],
       allAccounts: values['all-accounts'],
       ...(values.concurrency === undefined ? {} : { concurrency: positiveInteger('concurrency', values.concurrency)! }),
@@ -229,22 +300,43 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
     return 2;
   }
 
-  progress?.start(targets.length, 0);
   const signals = interruptible(io, offboarder);
   try {
-    const results = await offboarder.run(mode as Mode, targets);
+    let discovery: Discovery | undefined;
+    let targets: readonly Target[];
+    if ('people' in input) {
+      discovery = await offboarder.discover(input.people);
+      for (const warning of discovery.warnings) io.stderr.write(`offboard: warning: ${printable(warning)}\n`);
+      targets = discovery.targets;
+    } else {
+      targets = input.targets;
+    }
+    const runs = targets.length > 1 || discovery !== undefined;
+    if (runs && showProgress) progress?.start(targets.length, 0);
+    const ran = offboarder.stopped ? [] : await offboarder.run(mode as Mode, targets);
     progress?.stop();
+    const results = discovery ? byPerson(discovery, ran) : ran;
     const signal = signals.received();
-    const summary: RunSummary = signal ? { interrupted: { signal, notStarted: targets.length - results.length } } : {};
+    const summary: RunSummary = {
+      ...(signal ? { interrupted: { signal, notStarted: targets.length - ran.length } } : {}),
+      ...(discovery ? { discovery } : {}),
+    };
     io.stdout.write(values.json ? toJson(mode as Mode, results, summary) : toTable(mode as Mode, results, summary));
     if (signal) return SIGNAL_EXIT_CODES[signal];
     if (offboarder.journalError) {
       io.stderr.write(
-        `offboard: ${printable(offboarder.journalError)}; ${targets.length - results.length} targets not started\n`,
+        `offboard: ${printable(offboarder.journalError)}; ${targets.length - ran.length} targets not started\n`,
       );
       return 1;
     }
-    return results.some((result) => result.outcome === 'blocked' || result.outcome === 'failed') ? 1 : 0;
+    if (results.some((result) => result.outcome === 'blocked' || result.outcome === 'failed')) return 1;
+    if (discovery) {
+      // Absence unproven, or access left in accounts this run did not touch.
+      if (discovery.entries.some((entry) => entry.error !== undefined) || discovery.unconfigured.length > 0) return 1;
+      const found = new Set(discovery.entries.filter((entry) => entry.users.length > 0).map((entry) => entry.email));
+      if ('people' in input && input.people.some((email) => !found.has(email))) return 3;
+    }
+    return 0;
   } catch (error) {
     progress?.stop();
     if (!(error instanceof InputError)) throw error;

@@ -45,3 +45,40 @@ export function parseTargets(text: string, source = 'batch', registry: Registry 
     return target;
   });
 }
+
+/** A person of a `--people` file: the address as written, and where (for messages). */
+export interface PersonRow {
+  readonly email: string;
+  readonly where: string;
+}
+
+/**
+ * `--people` input: a CSV whose header has an `email` column (any case); other columns are
+ * ignored. Every row must give an address; checkPeople checks and dedupes them.
+ */
+export function parsePeople(text: string, source = 'people'): PersonRow[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as never;
+  } catch (error) {
+    throw new InputError(`${source}: not a readable CSV: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const [header, ...rows] = records;
+  const columns = header?.record.map((cell) => cell.toLowerCase()) ?? [];
+  const column = columns.indexOf('email');
+  if (column < 0) throw new InputError(`${source}: line 1 must be a header with an "email" column`);
+  if (columns.indexOf('email', column + 1) >= 0) throw new InputError(`${source}: line 1 has two "email" columns`);
+  if (rows.length === 0) throw new InputError(`${source}: lists no people`);
+  return rows.map(({ record, info }) => {
+    const where = `${source}: line ${info.lines}`;
+    const email = record[column];
+    if (email === undefined || email === '') throw new InputError(`${where}: no email address`);
+    return { email, where };
+  });
+}

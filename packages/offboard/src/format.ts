@@ -1,12 +1,15 @@
 // How results look: one JSON document (--json), or a table for people. Provider-controlled text
 // (reasons carry providers' error messages) reaches the table with control characters escaped,
 // so an ANSI sequence or a `\r` in a message cannot rewrite what the terminal shows.
+import type { Discovery } from './discover.js';
 import type { Mode, TargetResult } from './types.js';
 
 /** How a run ended, beside its results. */
 export interface RunSummary {
   /** Set when a signal stopped the run: the targets not started, and the signal. */
   readonly interrupted?: { readonly signal: string; readonly notStarted: number };
+  /** Set when people were found by email: where each was searched, and what was found. */
+  readonly discovery?: Discovery;
 }
 
 export function toJson(mode: Mode, results: readonly TargetResult[], summary: RunSummary = {}): string {
@@ -14,14 +17,31 @@ export function toJson(mode: Mode, results: readonly TargetResult[], summary: Ru
     mode,
     interrupted: summary.interrupted !== undefined,
     ...(summary.interrupted ? { signal: summary.interrupted.signal, notStarted: summary.interrupted.notStarted } : {}),
-    results: results.map(({ provider, account, user, outcome, steps, reason }) => ({
+    results: results.map(({ provider, account, user, email, outcome, steps, reason }) => ({
       provider,
       account,
       user,
+      ...(email === undefined ? {} : { email }),
       outcome,
       steps: steps.map(({ method, path, status }) => ({ method, path, status })),
       ...(reason ? { reason } : {}),
     })),
+    ...(summary.discovery
+      ? {
+          discovery: summary.discovery.entries.map(({ email, provider, account, users, error }) => ({
+            email,
+            provider,
+            account,
+            users,
+            ...(error === undefined ? {} : { error }),
+          })),
+          notInConfig: summary.discovery.unconfigured.map(({ email, provider, accounts }) => ({
+            email,
+            provider,
+            accounts,
+          })),
+        }
+      : {}),
   })}\n`;
 }
 
@@ -50,12 +70,48 @@ function pad(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
+/** Per person, where they were searched: the users found, not found, or why the account could not be searched. */
+function people(discovery: Discovery): string[] {
+  const rows: string[][] = [['PERSON', 'PROVIDER', 'ACCOUNT', 'FOUND']];
+  const notes: string[] = [];
+  const emails = [...new Set(discovery.entries.map((entry) => entry.email))];
+  for (const email of emails) {
+    const entries = discovery.entries.filter((entry) => entry.email === email);
+    entries.forEach((entry, index) => {
+      const found =
+        entry.error !== undefined
+          ? `not searched: ${entry.error}`
+          : entry.users.length === 0
+            ? 'not found'
+            : `user ${entry.users.join(', ')}`;
+      rows.push([index === 0 ? email : '', entry.provider, entry.account, found].map(printable));
+    });
+    if (!entries.some((entry) => entry.users.length > 0))
+      notes.push(
+        entries.some((entry) => entry.error !== undefined)
+          ? `${email}: not found in the accounts searched, but not every account could be searched`
+          : `${email}: found in no configured account`,
+      );
+    for (const { provider, accounts } of discovery.unconfigured.filter((entry) => entry.email === email))
+      notes.push(`${email}: also found in ${provider} accounts not in the config: ${accounts.join(', ')}`);
+  }
+  return [...pad(rows), ...(notes.length > 0 ? ['', ...notes.map(printable)] : [])];
+}
+
 /** A table of targets; each target's steps are listed under it when there are few targets. */
 export function toTable(mode: Mode, results: readonly TargetResult[], summary: RunSummary = {}): string {
   const lines: string[] = [];
-  const header = ['PROVIDER', 'ACCOUNT', 'USER', 'OUTCOME', 'REASON'];
+  const byEmail = results.some((result) => result.email !== undefined);
+  const header = [...(byEmail ? ['EMAIL'] : []), 'PROVIDER', 'ACCOUNT', 'USER', 'OUTCOME', 'REASON'];
   const rows = results.map((result) =>
-    [result.provider, result.account, result.user, result.outcome, result.reason ?? ''].map(printable),
+    [
+      ...(byEmail ? [result.email ?? ''] : []),
+      result.provider,
+      result.account,
+      result.user,
+      result.outcome,
+      result.reason ?? '',
+    ].map(printable),
   );
   const table = pad([header, ...rows]);
   lines.push(table[0]!);
@@ -76,6 +132,7 @@ export function toTable(mode: Mode, results: readonly TargetResult[], summary: R
     '',
     `${mode}: ${results.length} target${results.length === 1 ? '' : 's'}: ${[...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}`,
   );
+  if (summary.discovery) lines.push('', ...people(summary.discovery));
   if (summary.interrupted) {
     const { signal, notStarted } = summary.interrupted;
     lines.push(

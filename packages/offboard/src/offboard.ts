@@ -1,8 +1,11 @@
 // plan/apply for one target or a batch: the shared machinery around the provider policies
 // (validation first, bounded concurrency, the journal, interruption, and turning errors into
 // outcomes).
+import { setMaxListeners } from 'node:events';
 import { APIUserAbortError } from '@offboard/runtime';
 import { Clients } from './clients.js';
+import type { OffboardConfig } from './config.js';
+import { type Discovery, discover } from './discover.js';
 import { Journal } from './journal.js';
 import { checkClientOptions, checkInteger, checkRate } from './options.js';
 import { type PolicyOptions, showValue } from './provider.js';
@@ -26,6 +29,11 @@ export interface OffboardOptions {
   readonly journal?: string;
   /** Client options per provider (credentials, baseUrl, retries, fetch...), keyed by provider name. */
   readonly clients?: ClientOptionsByProvider;
+  /**
+   * The accounts an organization offboards from (offboard.yaml, see config.ts): what `discover`
+   * searches, and each configured account's credentials and base URL for every target in it.
+   */
+  readonly config?: OffboardConfig;
   /** The providers targets may name. Default: the built-in ones (BUILT_IN_PROVIDERS). */
   readonly providers?: readonly AnyProvider[];
   /** Where credentials and base URLs are read from. Default process.env. */
@@ -78,6 +86,12 @@ export interface Offboarder {
    * `stop()` was called.
    */
   run(mode: Mode, targets: readonly Target[]): Promise<TargetResult[]>;
+  /**
+   * Finds people by email address in every configured account (reads only): needs `config`.
+   * `emails` must be canonical and distinct (checkPeople). An account that cannot be searched
+   * gets an entry with an `error`; only bad input throws (InputError, nothing sent).
+   */
+  discover(emails: readonly string[]): Promise<Discovery>;
   /** Starts no more targets; the running ones go on to their end. */
   stop(): void;
   /** Stops, and aborts the requests in flight (their targets end `failed`, nothing counted as done). */
@@ -100,11 +114,18 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   const registry = registryOf(options.providers);
   checkClientOptions(options.clients ?? {}, registry);
   const aborter = new AbortController();
-  const clients = new Clients(registry, options.clients ?? {}, {
-    env: options.env ?? process.env,
-    ...(maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond }),
-    signal: aborter.signal,
-  });
+  // Every request in flight listens to the run's signal: as many as the concurrency allows.
+  setMaxListeners(0, aborter.signal);
+  const clients = new Clients(
+    registry,
+    options.clients ?? {},
+    {
+      env: options.env ?? process.env,
+      ...(maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond }),
+      signal: aborter.signal,
+    },
+    options.config,
+  );
   const policyOptions: PolicyOptions = {
     revokeTokens: options.revokeTokens ?? false,
     allAccounts: options.allAccounts ?? false,
@@ -134,7 +155,9 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     const log = new StepLog(target, mode, mode === 'apply' ? journal : undefined);
     let verdict: Verdict;
     try {
-      verdict = await registry.module(target.provider).run(target, log, clients.for(target.provider), policyOptions);
+      verdict = await registry
+        .module(target.provider)
+        .run(target, log, clients.for(target.provider, target.account), policyOptions);
     } catch (error) {
       verdict = { outcome: 'failed', reason: describeError(error) };
     }
@@ -176,7 +199,9 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
       seen.set(key, index);
       return canonical;
     });
-    for (const provider of new Set(targets.map((target) => target.provider))) clients.for(provider);
+    // Every client a run needs is made first: a missing credential stops it before anything is sent.
+    const accounts = new Map(targets.map((target) => [`${target.provider}/${target.account}`, target]));
+    for (const target of accounts.values()) clients.for(target.provider, target.account);
     const opened = mode === 'apply' ? await openJournal() : undefined;
     return runBounded(
       targets,
@@ -195,6 +220,10 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     plan: async (target) => (await run('plan', [target]))[0]!,
     apply: async (target) => (await run('apply', [target]))[0]!,
     run,
+    discover: async (emails) => {
+      if (!options.config) throw new InputError('finding people by email needs a config file listing the accounts');
+      return discover(emails, options.config, { registry, clients, concurrency, stopped: () => stopped });
+    },
     stop: () => {
       stopped = true;
     },

@@ -56,10 +56,85 @@ export interface ProviderModule<Options extends object = object, Clients = unkno
   clients(options: Options | undefined, run: ClientRun): Clients;
   /** The target with its ids in canonical form; InputError when an id breaks the provider's rules. */
   canonical(target: Target): Target;
+  /** An account id in canonical form (as `canonical` gives it); InputError when it breaks the provider's rules. */
+  canonicalAccount(account: string): string;
   /** Targets with the same key never run at the same time (they would race on shared state). */
   exclusiveKey?(target: Target): string;
   /** Plans or applies one target (by `log.mode`): every request goes through `log`. */
   run(target: Target, log: StepLog, clients: Clients, options: PolicyOptions): Promise<Verdict>;
+  /**
+   * Finds people by email address in one account (reads only, through `search.log`): the users
+   * whose address is exactly one of `search.emails`. Without it, the provider cannot offboard by
+   * email. An error means the account could not be searched (absence unproven).
+   */
+  discover?(search: AccountSearch<Clients>): Promise<AccountMatches>;
+}
+
+/** One account to search for some people. */
+export interface AccountSearch<Clients = unknown> {
+  /** The account id, canonical. */
+  readonly account: string;
+  /** The addresses sought, canonical (canonicalEmail) and distinct. */
+  readonly emails: readonly string[];
+  readonly clients: Clients;
+  /** Reads only: discovery never writes. */
+  readonly log: StepLog;
+  /**
+   * Runs `work` once per run for the same clients and `key`, and shares its promise: accounts
+   * searched with the same credentials share e.g. one walk of a directory that spans accounts.
+   */
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** What a search of one account found. */
+export interface AccountMatches {
+  /** Per address sought (canonical), the ids (canonical) of the account's users that have it. */
+  readonly users: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Per address, other accounts of this provider the provider says the person is in (so accounts
+   * missing from the config are reported, not silently missed). Undefined when it cannot tell.
+   */
+  readonly elsewhere?: ReadonlyMap<string, readonly string[]>;
+  /** What the operator should know that leaves the search sound (e.g. a lookup the key may not make). */
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * An email address as matching compares it: trimmed, lower-case. Matching is on the whole
+ * address, never a substring or prefix.
+ */
+export function canonicalEmail(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+/**
+ * The users whose address (any of `addresses` of each) is exactly one of `emails`, as ids grouped
+ * by address, read as they stream (memory grows with the matches, not the directory). `into`
+ * collects several lists into one map.
+ */
+export async function matchUsers<U>(
+  users: Iterable<U> | AsyncIterable<U>,
+  emails: readonly string[],
+  addresses: (user: U) => readonly (string | null | undefined)[],
+  id: (user: U) => string,
+  into: Map<string, string[]> = new Map(),
+): Promise<Map<string, string[]>> {
+  const sought = new Set(emails);
+  for await (const user of users) {
+    const matched = new Set<string>();
+    for (const address of addresses(user)) {
+      if (typeof address !== 'string') continue;
+      const email = canonicalEmail(address);
+      if (sought.has(email)) matched.add(email);
+    }
+    for (const email of matched) {
+      const ids = into.get(email) ?? [];
+      const userId = id(user);
+      if (!ids.includes(userId)) ids.push(userId);
+      into.set(email, ids);
+    }
+  }
+  return into;
 }
 
 /** Declares a provider module, inferring its option and client types. */
@@ -91,6 +166,38 @@ export function showValue(value: string): string {
 }
 
 /**
+ * Checks one id (surrounding whitespace aside) against the rule of path parameter `parameter` of
+ * `operationId` in a generated api definition, and returns it in canonical form. A failure is an
+ * InputError naming `field`.
+ */
+export function canonicalId(
+  api: ApiDefinition,
+  operationId: string,
+  parameter: string,
+  value: string,
+  field: string,
+): string {
+  const operation = operationOf(api, operationId);
+  const rule = operation.pathParams[parameter];
+  if (!rule) throw new OffboardError(`${api.name} ${operationId} has no path parameter ${parameter}`);
+  if (typeof value !== 'string') throw new InputError(`${field} must be a string (got ${typeof value})`);
+  const trimmed = value.trim();
+  try {
+    validatePathParams({ ...operation, pathParams: { [parameter]: rule } }, { [parameter]: trimmed }, new Redactor());
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new InputError(`${field} ${showValue(value)} is not valid: ${parameter} must be ${error.rule}`);
+  }
+  return canonicalParam(rule, trimmed);
+}
+
+function operationOf(api: ApiDefinition, operationId: string) {
+  const operation = api.operations.find((candidate) => candidate.operationId === operationId);
+  if (!operation) throw new OffboardError(`${api.name} has no operation ${operationId}`);
+  return operation;
+}
+
+/**
  * Checks a target's ids against the path rules of `operationId` in a generated api definition
  * (surrounding whitespace aside) and returns the target with both ids in canonical form. A
  * failure is an InputError naming the target's field.
@@ -101,22 +208,11 @@ export function canonicalIds(
   target: Target,
   parameters: { readonly account: string; readonly user: string },
 ): Target {
-  const operation = api.operations.find((candidate) => candidate.operationId === operationId);
-  if (!operation) throw new OffboardError(`${api.name} has no operation ${operationId}`);
-  const fields = { account: target.account, user: target.user };
-  for (const [field, value] of Object.entries(fields)) {
-    if (typeof value !== 'string') throw new InputError(`${field} must be a string (got ${typeof value})`);
-  }
-  const values = { [parameters.account]: fields.account.trim(), [parameters.user]: fields.user.trim() };
-  try {
-    validatePathParams(operation, values, new Redactor());
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    const field = error.parameter === parameters.account ? 'account' : 'user';
-    throw new InputError(`${field} ${showValue(fields[field])} is not valid: ${error.parameter} must be ${error.rule}`);
-  }
-  const canonical = (name: string) => canonicalParam(operation.pathParams[name]!, values[name]!);
-  return { ...target, account: canonical(parameters.account), user: canonical(parameters.user) };
+  return {
+    ...target,
+    account: canonicalId(api, operationId, parameters.account, target.account, 'account'),
+    user: canonicalId(api, operationId, parameters.user, target.user, 'user'),
+  };
 }
 
 /**

@@ -7,7 +7,16 @@
 // That function is first run on a recorder, which takes the method, the path template and its
 // parameters without sending anything, so the path the journal and the results show is always
 // the one the call names; then, unless the step is skipped, on the client.
-import { APIError, APIResponseBodyError, APIUserAbortError, OffboardError } from '@offboard/runtime';
+import {
+  APIError,
+  APIResponseBodyError,
+  APIUserAbortError,
+  type ApiClient,
+  type ApiDefinition,
+  OffboardError,
+  type PaginatedClient,
+  withPagination,
+} from '@offboard/runtime';
 import type { Journal } from './journal.js';
 import type { Mode, Step, Target } from './types.js';
 
@@ -104,6 +113,24 @@ export class StepLog {
       this.steps.push({ method, path, status: statusOf(error) });
       throw error;
     }
+  }
+
+  /**
+   * Every page of a list, as `walk` iterates it on a client whose page reads are this log's
+   * reads (one step per page, each with its status): `log.pages(iam, iamApi, (c) =>
+   * c.paginate('/iam/users', init))`. Stopping the iteration early stops the reads.
+   */
+  pages<Paths extends {}, Api extends ApiDefinition, T>(
+    client: PaginatedClient<Paths, Api>,
+    api: Api,
+    walk: (client: PaginatedClient<Paths, Api>) => AsyncIterable<T>,
+  ): AsyncIterable<T> {
+    type Get = (path: string, init: unknown) => Promise<Answer>;
+    const logged = {
+      ...client,
+      GET: (path: string, init: unknown) => this.read(client, (c) => (c.GET as unknown as Get)(path, init)),
+    } as unknown as ApiClient<Paths>;
+    return walk(withPagination(logged, api));
   }
 
   /**

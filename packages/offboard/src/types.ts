@@ -10,6 +10,8 @@ export interface Target {
   readonly provider: string;
   readonly account: string;
   readonly user: string;
+  /** The address the person was found by, when discovery found this target. */
+  readonly email?: string;
 }
 
 export type Mode = 'plan' | 'apply';

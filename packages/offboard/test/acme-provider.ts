@@ -3,7 +3,7 @@
 // engine, the CSV reader and the CLI need to offboard from it (src/registry.test.ts).
 import { type ApiClient, type ApiDefinition, type BaseClientOptions, createApiClient } from '@offboard/runtime';
 import { NotFoundError } from '@offboard/runtime/errors';
-import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../src/provider.js';
+import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete } from '../src/provider.js';
 
 export const acmeApi = {
   name: 'acme',
@@ -48,6 +48,7 @@ export const acme = defineProvider({
   clients: (options: AcmeOptions | undefined, run): ApiClient<AcmePaths> =>
     createApiClient<AcmePaths>(acmeApi, clientOptions(run, options), 'acme-fixture/1'),
   canonical: (target) => canonicalIds(acmeApi, 'deleteMember', target, { account: 'orgId', user: 'memberId' }),
+  canonicalAccount: (account) => canonicalId(acmeApi, 'deleteMember', 'orgId', account, 'account'),
   exclusiveKey: (target) => `acme/${target.account}`,
   async run(target, log, client) {
     const path = { orgId: target.account, memberId: Number(target.user) };

@@ -8,14 +8,23 @@
 //   - only account → delete the user; several → revoke the target account only, or with
 //     --all-accounts revoke every other account and then delete the user; not in the user list
 //     → its other accounts are unknown, so revoke the target account only, never delete.
+//
+// Finding people by email: GET /iam/users (every page, 1000 users a page) lists every user the
+// key can see with all their accounts (`client_and_roles`), so one walk serves every configured
+// account searched with that key and any number of people. The Reseller API's account list,
+// filtered by `users_email` (one query per person, compared here again), adds the accounts the
+// person is in that the user list does not show; every account that the config does not list is
+// reported. A key that may not list accounts (401/403) leaves that check out, with a warning.
 // The v1 token endpoints are deprecated and gone upstream: never used. A 403 that still happens
 // (the state changed under us) becomes `blocked`, with the flag that resolves it.
 import {
+  AuthenticationError,
   createClient as createIamClient,
   type ClientOptions as GcoreOptions,
   type Client as IamClient,
   api as iamApi,
   NotFoundError,
+  OffboardError,
   PermissionDeniedError,
 } from '@offboard/gcore-iam';
 import {
@@ -23,7 +32,8 @@ import {
   type Client as ResellerClient,
   api as resellerApi,
 } from '@offboard/gcore-iam-reseller';
-import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
+import { canonicalEmail, canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
+import { runBounded } from '../schedule.js';
 import type { StepLog } from '../steps.js';
 import { InputError, type Verdict } from '../types.js';
 
@@ -34,19 +44,69 @@ export interface GcoreClients {
 }
 
 const PAGE_SIZE = 100;
-const MAX_PAGES = 10_000;
 
-/** The accounts Gcore lists for the user, or undefined when the user list does not show the user. */
+/**
+ * The accounts Gcore lists for the user, or undefined when the user list does not show the user.
+ * Every page is a logged read; the walk stops at the page that shows the user.
+ */
 async function accountsOf(iam: IamClient, log: StepLog, userId: number): Promise<number[] | undefined> {
-  for (let page = 0, offset = 0; page < MAX_PAGES; page++, offset += PAGE_SIZE) {
-    const { data } = await log.read(iam, (c) =>
-      c.GET('/iam/users', { params: { query: { limit: PAGE_SIZE, offset } } }),
-    );
-    const user = data.results.find((candidate) => candidate.id === userId);
-    if (user) return [...new Set(user.client_and_roles.map((entry) => entry.client_id))];
-    if (data.results.length < PAGE_SIZE || !data.next || offset + PAGE_SIZE >= data.count) return undefined;
+  const users = log.pages(iam, iamApi, (c) => c.paginate('/iam/users', { params: { query: { limit: PAGE_SIZE } } }));
+  for await (const user of users) {
+    if (user.id === userId) return [...new Set(user.client_and_roles.map((entry) => entry.client_id))];
   }
   return undefined;
+}
+
+/** The page size of the directory walk of discovery: fewer, larger pages. */
+const DIRECTORY_PAGE_SIZE = 1000;
+
+/** Per-person account lookups in flight at once, per key. */
+const LOOKUPS_AT_ONCE = 4;
+
+/** A user of the directory whose address is sought: its id and every account it is in. */
+interface Listed {
+  readonly id: number;
+  readonly email: string;
+  readonly accounts: readonly number[];
+}
+
+/** The users of the whole directory whose address is one of `emails` (memory grows with the matches only). */
+async function directoryMatches(iam: IamClient, log: StepLog, emails: readonly string[]): Promise<Listed[]> {
+  const sought = new Set(emails);
+  const found: Listed[] = [];
+  const users = log.pages(iam, iamApi, (c) =>
+    c.paginate('/iam/users', { params: { query: { limit: DIRECTORY_PAGE_SIZE } } }),
+  );
+  for await (const user of users) {
+    if (typeof user.email !== 'string' || !sought.has(canonicalEmail(user.email))) continue;
+    if (!Number.isSafeInteger(user.id))
+      throw new OffboardError(`Gcore listed a user id (${user.id}) too large to read exactly`);
+    const accounts = [...new Set(user.client_and_roles.map((entry) => entry.client_id))];
+    found.push({ id: user.id, email: canonicalEmail(user.email), accounts });
+  }
+  return found;
+}
+
+/**
+ * The accounts of the reseller with a user whose address is exactly `email`, or, when the key may
+ * not list accounts, the warning saying so.
+ */
+async function accountsHolding(reseller: ResellerClient, log: StepLog, email: string): Promise<number[] | string> {
+  const held: number[] = [];
+  try {
+    const clients = log.pages(reseller, resellerApi, (c) =>
+      c.paginate('/iam/clients', { params: { query: { users_email: email } } }),
+    );
+    for await (const client of clients) {
+      if (client.users?.some((user) => typeof user.email === 'string' && canonicalEmail(user.email) === email))
+        held.push(client.id);
+    }
+  } catch (error) {
+    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError)
+      return `the API key may not list the reseller's accounts (${error.status}): accounts missing from the config were not looked for`;
+    throw error;
+  }
+  return held;
 }
 
 /** Ids of the live tokens `userId` issued in `clientId` (the filter is checked again here). */
@@ -111,6 +171,16 @@ async function guarded(
   }
 }
 
+/**
+ * The spec's ids are plain integers, which the client and this policy handle as JS numbers:
+ * beyond 2^53 a number is not exact, and would name another user.
+ */
+function exact(id: string, field: string): string {
+  if (!Number.isSafeInteger(Number(id)))
+    throw new InputError(`${field} ${id} is not valid: Gcore ids must be at most ${Number.MAX_SAFE_INTEGER}`);
+  return id;
+}
+
 export const gcore = defineProvider({
   name: 'gcore',
   apis: [iamApi, resellerApi],
@@ -125,18 +195,10 @@ export const gcore = defineProvider({
       account: 'clientId',
       user: 'userId',
     });
-    // The spec's ids are plain integers, which the client and this policy handle as JS numbers:
-    // beyond 2^53 a number is not exact, and would name another user.
-    for (const field of ['account', 'user'] as const) {
-      if (!Number.isSafeInteger(Number(canonical[field]))) {
-        throw new InputError(
-          `${field} ${canonical[field]} is not valid: Gcore ids must be at most ${Number.MAX_SAFE_INTEGER}`,
-        );
-      }
-    }
-    return canonical;
+    return { ...canonical, account: exact(canonical.account, 'account'), user: exact(canonical.user, 'user') };
   },
-
+  canonicalAccount: (account) =>
+    exact(canonicalId(iamApi, 'iamRevokeClientUserAccess', 'clientId', account, 'account'), 'account'),
   // One user's accounts and tokens change as each of their targets runs: one at a time.
   exclusiveKey: (target) => `gcore/${target.user}`,
 
@@ -223,5 +285,35 @@ export const gcore = defineProvider({
         { done: { outcome: 'removed', reason: keeps }, absent },
       ),
     );
+  },
+
+  async discover({ account, emails, clients: { iam, reseller }, log, once }) {
+    const clientId = Number(account);
+    const listed = await once('directory', () => directoryMatches(iam, log, emails));
+    // One query per person, a few at a time.
+    const accounts = await runBounded(
+      emails,
+      LOOKUPS_AT_ONCE,
+      () => undefined,
+      (email) => once(`accounts:${email}`, () => accountsHolding(reseller, log, email)),
+    );
+    const users = new Map<string, string[]>();
+    const elsewhere = new Map<string, string[]>();
+    for (const user of listed) {
+      if (user.accounts.includes(clientId)) users.set(user.email, [...(users.get(user.email) ?? []), String(user.id)]);
+      const others = user.accounts.filter((other) => other !== clientId).map(String);
+      elsewhere.set(user.email, [...new Set([...(elsewhere.get(user.email) ?? []), ...others])]);
+    }
+    const warnings: string[] = [];
+    emails.forEach((email, index) => {
+      const held = accounts[index]!;
+      if (typeof held === 'string') {
+        if (!warnings.includes(held)) warnings.push(held);
+        return;
+      }
+      const others = held.filter((other) => other !== clientId).map(String);
+      elsewhere.set(email, [...new Set([...(elsewhere.get(email) ?? []), ...others])]);
+    });
+    return { users, elsewhere, warnings };
   },
 });

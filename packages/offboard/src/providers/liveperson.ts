@@ -3,8 +3,19 @@
 // `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name no
 // status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a bounded
 // number of times. 404 means the user is already gone.
-import { api, type ClientOptions, ConflictError, createClient, NotFoundError } from '@offboard/liveperson-users';
-import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
+//
+// Finding people by email: the account's user list (one request, not paged), with only the
+// fields matching needs (`select=id,loginName,email`); a person matches by `email` or by a
+// `loginName` that is their address. One read per account serves any number of people.
+import {
+  api,
+  type ClientOptions,
+  ConflictError,
+  createClient,
+  NotFoundError,
+  OffboardError,
+} from '@offboard/liveperson-users';
+import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete, matchUsers } from '../provider.js';
 
 const REVISION = /^\d+$/;
 
@@ -15,6 +26,8 @@ export const liveperson = defineProvider({
   clients: (options: ClientOptions | undefined, run) => createClient(clientOptions(run, options)),
 
   canonical: (target) => canonicalIds(api, 'deleteUser', target, { account: 'accountId', user: 'userId' }),
+
+  canonicalAccount: (account) => canonicalId(api, 'deleteUser', 'accountId', account, 'account'),
 
   // The revision is the account's: two deletes in one account at once would invalidate each other.
   exclusiveKey: (target) => `liveperson/${target.account}`,
@@ -63,5 +76,25 @@ export const liveperson = defineProvider({
         }
       }
     }
+  },
+
+  async discover({ account: accountId, emails, clients: client, log }) {
+    const { data } = await log.read(client, (c) =>
+      c.GET('/api/account/{accountId}/configuration/le-users/users', {
+        params: { path: { accountId }, query: { select: 'id,loginName,email' } },
+      }),
+    );
+    const users = await matchUsers(
+      data.filter((user) => user.deleted !== true),
+      emails,
+      (user) => [user.email, user.loginName],
+      (user) => {
+        // JSON numbers beyond 2^53 are not read exactly: such an id would name another user.
+        if (!Number.isSafeInteger(user.id))
+          throw new OffboardError(`LivePerson listed a user id (${user.id}) too large to read exactly`);
+        return String(user.id);
+      },
+    );
+    return { users };
   },
 });

@@ -1,9 +1,56 @@
 // nscale Identity (OAuth2 bearer): DELETE the organization user, which also leaves every group;
 // 404 means the user is already gone. A token provider, if configured, is shared by all targets
 // through one client, so concurrent targets wait on one refresh.
-import { api, type ClientOptions, createClient } from '@offboard/nscale-identity';
-import { canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
+//
+// Finding people by email: the organization's user list (one request, not paged) holds every
+// member's address in `spec.subject`; one read per organization serves any number of people.
+// `GET /api/v1/organizations?email=` (one per person) names the organizations the person is in,
+// so the ones the config does not list are reported: 404 means no user has that address, 403
+// that the token lacks the global user-read permission (then that check is left out, with a
+// warning). A service-account token gets its own organization whatever the address, so each
+// organization it names is confirmed by its user list where the token can read it.
+import {
+  api,
+  type Client,
+  type ClientOptions,
+  createClient,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@offboard/nscale-identity';
+import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete, matchUsers } from '../provider.js';
+import type { StepLog } from '../steps.js';
 import type { Verdict } from '../types.js';
+
+/** The organization's members whose `spec.subject` is one of `emails`, by address. */
+async function organizationMembers(
+  client: Client,
+  log: StepLog,
+  organizationID: string,
+  emails: readonly string[],
+): Promise<Map<string, string[]>> {
+  const { data } = await log.read(client, (c) =>
+    c.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } } }),
+  );
+  return matchUsers(
+    data,
+    emails,
+    (user) => [user.spec.subject],
+    (user) => user.metadata.id.toLowerCase(),
+  );
+}
+
+/** The organizations nscale says a user with `email` is in, or the warning why it would not say. */
+async function organizationsOf(client: Client, log: StepLog, email: string): Promise<string[] | string> {
+  try {
+    const { data } = await log.read(client, (c) => c.GET('/api/v1/organizations', { params: { query: { email } } }));
+    return data.map((organization) => organization.metadata.id.toLowerCase());
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    if (error instanceof PermissionDeniedError)
+      return `the token may not read users globally (403): organizations missing from the config were not looked for`;
+    throw error;
+  }
+}
 
 export const nscale = defineProvider({
   name: 'nscale',
@@ -13,6 +60,8 @@ export const nscale = defineProvider({
 
   canonical: (target) =>
     canonicalIds(api, 'deleteOrganizationUser', target, { account: 'organizationID', user: 'userID' }),
+
+  canonicalAccount: (account) => canonicalId(api, 'deleteOrganizationUser', 'organizationID', account, 'account'),
 
   async run(target, log, client) {
     const organizationID = target.account;
@@ -37,5 +86,29 @@ export const nscale = defineProvider({
         }),
       { done: { outcome: 'deleted' }, absent },
     );
+  },
+
+  async discover({ account, emails, clients: client, log, once }) {
+    const members = (organizationID: string) =>
+      once(`users:${organizationID}`, () => organizationMembers(client, log, organizationID, emails));
+    const users = await members(account);
+    const elsewhere = new Map<string, string[]>();
+    const warnings: string[] = [];
+    for (const email of emails) {
+      const named = await once(`organizations:${email}`, () => organizationsOf(client, log, email));
+      if (typeof named === 'string') {
+        if (!warnings.includes(named)) warnings.push(named);
+        continue;
+      }
+      const confirmed: string[] = [];
+      for (const organizationID of named) {
+        if (organizationID === account) continue;
+        // Kept unless its user list, where the token can read it, shows the person is not there.
+        const listed = await members(organizationID).catch(() => undefined);
+        if (!listed || listed.has(email)) confirmed.push(organizationID);
+      }
+      elsewhere.set(email, confirmed);
+    }
+    return { users, elsewhere, warnings };
   },
 });

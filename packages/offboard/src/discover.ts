@@ -1,0 +1,217 @@
+// Discovery: from people's email addresses to targets. Every configured account is searched once
+// per run for all the people at once (its provider's `discover`, reads only); each person then
+// has exactly one entry per configured account — the users found there, none (searched and not
+// found: absence is evidence too), or the error that kept the account from being searched
+// (absence unproven). The targets found run through the policies like any others.
+import { APIUserAbortError } from '@offboard/runtime';
+import type { Clients } from './clients.js';
+import type { AccountConfig, OffboardConfig } from './config.js';
+import { canonicalEmail, showValue } from './provider.js';
+import type { Registry } from './registry.js';
+import { runBounded } from './schedule.js';
+import { StepLog } from './steps.js';
+import { InputError, type Target, type TargetResult, targetKey } from './types.js';
+
+/** One person in one configured account: the users found, or why the account could not be searched. */
+export interface DiscoveryEntry {
+  readonly email: string;
+  readonly provider: string;
+  readonly account: string;
+  /** The ids of the account's users with exactly this address; empty: searched, not found. */
+  readonly users: readonly string[];
+  /** Set when the account could not be searched: `users` is then empty and proves nothing. */
+  readonly error?: string;
+}
+
+/** Accounts the provider says a person is in that the config does not list. */
+export interface Unconfigured {
+  readonly email: string;
+  readonly provider: string;
+  readonly accounts: readonly string[];
+}
+
+export interface Discovery {
+  /** One entry per person × configured account: people in input order, accounts in config order. */
+  readonly entries: readonly DiscoveryEntry[];
+  /** The targets found (one user in one account), each with the email it was found by. */
+  readonly targets: readonly Target[];
+  /** An account where several users have one address: blocked, nothing guessed. */
+  readonly ambiguous: readonly TargetResult[];
+  readonly unconfigured: readonly Unconfigured[];
+  /** What the operator should know that leaves the searches sound. */
+  readonly warnings: readonly string[];
+}
+
+// The practical limits of RFC 5321 (a path of at most 256 octets, so an address of 254).
+const MAX_ADDRESS = 254;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const UNSAFE = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A person's address in canonical form (trimmed, lower-case): one `@` between a non-empty local
+ * part and a domain, no whitespace or control characters, at most 254 characters. InputError
+ * otherwise, showing the value escaped.
+ */
+export function checkEmail(value: unknown): string {
+  if (typeof value !== 'string') throw new InputError(`an email address must be a string (got ${typeof value})`);
+  const email = canonicalEmail(value);
+  const at = email.indexOf('@');
+  const problem =
+    email === ''
+      ? 'is empty'
+      : UNSAFE.test(email)
+        ? 'holds whitespace or a control character'
+        : email.length > MAX_ADDRESS
+          ? `is longer than ${MAX_ADDRESS} characters`
+          : at < 1 || at !== email.lastIndexOf('@') || at === email.length - 1
+            ? 'is not an address (local-part@domain)'
+            : undefined;
+  if (problem) throw new InputError(`email ${showValue(value)} ${problem}`);
+  return email;
+}
+
+/** The addresses in canonical form, each once; a repeated one is an InputError naming both places. */
+export function checkPeople(people: readonly { readonly email: unknown; readonly where: string }[]): string[] {
+  const seen = new Map<string, string>();
+  return people.map(({ email, where }) => {
+    let canonical: string;
+    try {
+      canonical = checkEmail(email);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
+      throw error;
+    }
+    const earlier = seen.get(canonical);
+    if (earlier !== undefined) throw new InputError(`${where}: the same person as ${earlier} (${canonical})`);
+    seen.set(canonical, where);
+    return canonical;
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof APIUserAbortError) return 'interrupted before the search finished';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface DiscoverOptions {
+  readonly registry: Registry;
+  readonly clients: Clients;
+  readonly concurrency: number;
+  readonly stopped: () => boolean;
+}
+
+/** Searches every configured account for `emails` (canonical, distinct; see checkPeople). */
+export async function discover(
+  emails: readonly string[],
+  config: OffboardConfig,
+  options: DiscoverOptions,
+): Promise<Discovery> {
+  const { registry, clients } = options;
+  for (const account of config.accounts) {
+    if (!registry.module(account.provider).discover)
+      throw new InputError(`${account.where}: provider ${account.provider} cannot find people by email`);
+  }
+  const shared = new Map<unknown, Map<string, Promise<unknown>>>();
+  const warnings = new Set<string>();
+  type Searched = { readonly users: ReadonlyMap<string, readonly string[]>; readonly error?: string };
+  const searches = await runBounded(
+    config.accounts,
+    options.concurrency,
+    () => undefined,
+    async (configured: AccountConfig): Promise<Searched & { elsewhere?: ReadonlyMap<string, readonly string[]> }> => {
+      const module = registry.module(configured.provider);
+      try {
+        const accountClients = clients.for(configured.provider, configured.account);
+        const memo = shared.get(accountClients) ?? new Map<string, Promise<unknown>>();
+        shared.set(accountClients, memo);
+        const log = new StepLog({ provider: configured.provider, account: configured.account, user: '' }, 'plan');
+        const found = await module.discover!({
+          account: configured.account,
+          emails,
+          clients: accountClients,
+          log,
+          once: <T>(key: string, work: () => Promise<T>): Promise<T> => {
+            let promise = memo.get(key) as Promise<T> | undefined;
+            if (!promise) {
+              promise = work();
+              memo.set(key, promise);
+            }
+            return promise;
+          },
+        });
+        for (const warning of found.warnings ?? []) warnings.add(`${configured.provider}: ${warning}`);
+        return { users: found.users, ...(found.elsewhere ? { elsewhere: found.elsewhere } : {}) };
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        return { users: new Map(), error: describe(error) };
+      }
+    },
+    { stopped: options.stopped },
+  );
+
+  const entries: DiscoveryEntry[] = [];
+  const targets: Target[] = [];
+  const ambiguous: TargetResult[] = [];
+  const unconfigured: Unconfigured[] = [];
+  const seen = new Set<string>();
+  const configuredAccounts = new Set(config.accounts.map((account) => `${account.provider}/${account.account}`));
+  for (const email of emails) {
+    const elsewhere = new Map<string, Set<string>>();
+    config.accounts.forEach((configured, index) => {
+      const { provider, account } = configured;
+      const searched: Searched = searches[index] ?? { users: new Map(), error: 'not searched: the run was stopped' };
+      const users = [...(searched.users.get(email) ?? [])];
+      entries.push({ email, provider, account, users, ...(searched.error ? { error: searched.error } : {}) });
+      for (const other of searches[index]?.elsewhere?.get(email) ?? []) {
+        if (configuredAccounts.has(`${provider}/${other}`)) continue;
+        const accounts = elsewhere.get(provider) ?? new Set();
+        accounts.add(other);
+        elsewhere.set(provider, accounts);
+      }
+      if (users.length > 1) {
+        ambiguous.push({
+          provider,
+          account,
+          user: users.join(', '),
+          email,
+          outcome: 'blocked',
+          steps: [],
+          reason: `${users.length} users in account ${account} have the address ${email} (${users.join(', ')}): nothing guessed; offboard the right one by id`,
+        });
+        return;
+      }
+      if (users.length === 1) {
+        let target: Target;
+        try {
+          target = registry.canonical({ provider, account, user: users[0]! });
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          // The provider's own answer breaks its spec's rules: never sent on as a path.
+          ambiguous.push({
+            provider,
+            account,
+            user: users[0]!,
+            email,
+            outcome: 'blocked',
+            steps: [],
+            reason: `the provider listed a user id that breaks its own rules: ${error.message}`,
+          });
+          return;
+        }
+        const key = targetKey(target);
+        // Two addresses of one user (two people listed for one account holder): one target.
+        if (seen.has(key)) return;
+        seen.add(key);
+        targets.push({ ...target, email });
+      }
+    });
+    for (const [provider, accounts] of elsewhere)
+      unconfigured.push({ email, provider, accounts: [...accounts].sort(compareIds) });
+  }
+  return { entries, targets, ambiguous, unconfigured, warnings: [...warnings] };
+}
+
+/** Numeric ids in numeric order, others as text. */
+function compareIds(a: string, b: string): number {
+  return /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) || a.localeCompare(b) : a.localeCompare(b);
+}
