@@ -12,6 +12,7 @@
 // Everything here has passed through the client's Redactor before it is stored.
 import { inspect } from 'node:util';
 import type { Redactor } from './redact.js';
+import { requestIdHeader, safeRequestId } from './request-id.js';
 
 /** The root of every error the offboard packages throw: `catch (e) { if (e instanceof OffboardError) … }`. */
 export class OffboardError extends Error {
@@ -202,8 +203,6 @@ function classForStatus(status: number): APIErrorClass {
   return status >= 200 && status < 300 ? APIError : UnexpectedStatusError;
 }
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-trace-id', 'x-correlation-id', 'cf-ray'];
-
 function readString(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -237,16 +236,17 @@ export function describeErrorBody(body: unknown): string | undefined {
   return undefined;
 }
 
-function requestIdOf(headers: Headers, body: unknown): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
+/**
+ * The provider's id for the request (see request-id.ts), else the `trace_id` / `request_id` of
+ * an error body (nscale's): redacted, then cut short with control characters escaped.
+ */
+function answerRequestId(headers: Headers, body: unknown, redactor: Redactor): string | undefined {
+  let value = requestIdHeader(headers);
+  if (value === undefined && body && typeof body === 'object' && !Array.isArray(body)) {
     const record = body as Record<string, unknown>;
-    return readString(record, 'trace_id') ?? readString(record, 'request_id');
+    value = readString(record, 'trace_id') ?? readString(record, 'request_id');
   }
-  return undefined;
+  return value === undefined ? undefined : safeRequestId(redactor.text(value));
 }
 
 /** Error bodies are read up to this many bytes: a broken or hostile server cannot fill memory. */
@@ -335,7 +335,7 @@ export function errorFromAnswer(
   return new ErrorClass(redactor.text(message), {
     status: answer.status,
     headers: redactor.headers(answer.headers),
-    requestId: requestIdOf(answer.headers, parsed),
+    requestId: answerRequestId(answer.headers, parsed, redactor),
     body: parsed,
     method: request.method,
     url,
@@ -367,7 +367,7 @@ export function bodyError(
     {
       status: answer.status,
       headers: redactor.headers(answer.headers),
-      requestId: requestIdOf(answer.headers, undefined),
+      requestId: answerRequestId(answer.headers, undefined, redactor),
       method: request.method,
       url,
       cause: new Error(why),
@@ -387,7 +387,7 @@ export function userAbort(
   return new APIUserAbortError(`${request.method} ${pathOf(url)} was aborted by the caller${after}`, {
     status: answer?.status,
     headers: answer ? redactor.headers(answer.headers) : undefined,
-    requestId: answer ? requestIdOf(answer.headers, undefined) : undefined,
+    requestId: answer ? answerRequestId(answer.headers, undefined, redactor) : undefined,
     method: request.method,
     url,
     cause: signal.reason,

@@ -22,6 +22,7 @@ export type { PageItem, PaginatedClient, PaginatedPath, PaginateOptions, Paginat
 export { MAX_PAGES_DEFAULT, PaginationError, withPagination } from './paginate.js';
 export * from './public-errors.js';
 export { REDACTED, Redactor } from './redact.js';
+export { requestIdOf } from './request-id.js';
 export type { RetryOptions } from './retry.js';
 export {
   backoffDelay,

@@ -8,7 +8,7 @@ import { APIError, ValidationError } from './errors.js';
 
 // Property: whatever token a caller passes, it is either refused at creation (without its value
 // in the error) or sent trimmed; and however a server echoes the received credential (JSON body,
-// a header, a Location, followed or not), no form of it reaches the error or the logger.
+// a header, the request id, a Location, followed or not), no form of it reaches the error or the logger.
 
 const schemes: Record<string, { api: ApiDefinition; option: string; header: string; prefix: string }> = {
   bearer: { api: testApi, option: 'accessToken', header: 'authorization', prefix: 'Bearer ' },
@@ -62,7 +62,12 @@ beforeEach(async () => {
   server = await startServer((request, response) => {
     const echoed = String(request.headers.authorization ?? request.headers['x-auth-key']);
     const status = request.url.startsWith('/echo') ? 401 : Number(request.headers['x-answer']);
-    response.writeHead(status, { 'content-type': 'application/json', 'x-echo': echoed, location: `/echo?t=${echoed}` });
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'x-echo': echoed,
+      'x-request-id': echoed,
+      location: `/echo?t=${echoed}`,
+    });
     response.end(JSON.stringify({ message: `rejected ${echoed}`, echo: echoed, [echoed]: true }));
   });
 });
@@ -121,6 +126,7 @@ describe('credentials never leak (property-based)', () => {
             JSON.stringify(error!.headers),
             String(JSON.stringify(error!.body)),
             String(error!.url),
+            String(error!.requestId),
             ...lines,
           ];
           for (const text of surfaces) for (const secret of secrets) expect(text).not.toContain(secret);

@@ -17,6 +17,7 @@ import { NO_OPTIONS } from './options.js';
 import type { RateGate } from './rate.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import { NEVER } from './request.js';
+import { requestIdHeader, safeRequestId } from './request-id.js';
 import {
   backoffDelay,
   isIdempotent,
@@ -33,6 +34,10 @@ export interface RequestOptions extends RetryOptions {
 }
 
 export interface Logger {
+  /**
+   * One line per attempt that got an answer or failed, redacted:
+   * `GET /users?limit=100 200 12ms request-id=abc` (see the README). Also each redirect followed.
+   */
   debug?(message: string): void;
   warn?(message: string): void;
 }
@@ -126,6 +131,57 @@ interface Attempted {
   readonly timer: AttemptTimer;
 }
 
+/** What the debug line of one attempt needs; made only when there is a `logger.debug`. */
+interface AttemptTrace {
+  readonly started: number;
+  /** Milliseconds from sending to the answer's headers, or to the failure. */
+  ms: number;
+  /** Why the attempt got no answer: `reset`, `timeout`, `aborted`, … */
+  failure: string;
+}
+
+/** Why a request got no answer, from the error's code (Node's and undici's, maybe on its cause). */
+const FAILURES: Readonly<Record<string, string>> = {
+  ECONNRESET: 'reset',
+  ECONNABORTED: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset', // the other side closed the connection before answering
+  ECONNREFUSED: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+};
+
+function errorCode(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause && typeof cause === 'object' && depth < 3; depth++) {
+    const { code, errors } = cause as { code?: unknown; errors?: unknown };
+    if (typeof code === 'string') return code;
+    // Happy eyeballs (several addresses tried) fails with an AggregateError of each attempt's error.
+    cause = Array.isArray(errors) && errors.length > 0 ? errors[0] : (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function failureKind(error: unknown): string {
+  const code = errorCode(error);
+  if (code === undefined) return 'failed';
+  return FAILURES[code] ?? (/CERT|TLS|SSL/.test(code) ? 'tls' : 'failed');
+}
+
+/** The path and query of a request URL: what the debug line shows (never the origin). */
+function pathAndQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * `work()`, or `reason()` (by default the signal's reason) as soon as `signal` aborts, whatever
  * the work is waiting on; what the work does later is dropped (it goes on, for others). Not
@@ -158,7 +214,33 @@ export function createTransport(
   config: TransportConfig,
 ): (request: Request, context: RequestContext) => Promise<Response> {
   const { auth, redactor, logger } = config;
-  const log = (message: string) => logger?.debug?.(redactor.text(message));
+  /** A debug line, redacted. A logger that throws never changes how a call ends. */
+  const log = (message: string) => {
+    try {
+      logger?.debug?.(redactor.text(message));
+    } catch {
+      // A debug line is not worth a confirmed write reported as failed.
+    }
+  };
+  /**
+   * The one debug line of an attempt: `GET /users?limit=100 200 12ms request-id=abc`, then what
+   * happens next when it is tried again. `requestId` is redacted and made safe already.
+   */
+  const logAttempt = (
+    request: Request,
+    trace: AttemptTrace,
+    outcome: number | string,
+    requestId: string | undefined,
+    next = '',
+  ) =>
+    log(
+      `${request.method} ${pathAndQuery(request.url)} ${outcome} ${trace.ms}ms${requestId === undefined ? '' : ` request-id=${requestId}`}${next}`,
+    );
+  /** The request id in an answer's headers, redacted before it is cut (a cut could split a secret). */
+  const headerRequestId = (response: Response) => {
+    const value = requestIdHeader(response.headers);
+    return value === undefined ? undefined : safeRequestId(redactor.text(value));
+  };
   const ownHeaders = new Set(auth.headerNames.map((name) => name.toLowerCase()));
   // The options of a call that sets none of its own: merged once.
   const clientOptions = { ...RETRY_DEFAULTS, timeout: TIMEOUT_DEFAULT_MS, ...config.defaults };
@@ -173,6 +255,7 @@ export function createTransport(
     body: ArrayBuffer | undefined,
     credentials: Readonly<Record<string, string>>,
     timeoutMs: number,
+    trace: AttemptTrace | undefined,
   ): Promise<Attempted> {
     let url = request.url;
     let method = request.method;
@@ -196,7 +279,10 @@ export function createTransport(
           signal: timer.controller.signal,
         });
         const target = redirectTarget(response, url);
-        if (target === undefined) return { response, timer };
+        if (target === undefined) {
+          if (trace) trace.ms = Date.now() - trace.started;
+          return { response, timer };
+        }
         await discard(response);
         if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
           method = 'GET';
@@ -205,8 +291,9 @@ export function createTransport(
         origin ??= new URL(request.url).origin;
         headers = redirectHeaders(request, payload, credentials, new URL(target).origin === origin);
         url = target;
-        log(`redirected to ${url}`);
+        if (trace) log(`redirected to ${url}`);
       }
+      if (trace) trace.failure = 'too-many-redirects';
       throw new APIConnectionError(
         `too many redirects (more than ${MAX_REDIRECTS}) from ${request.method} ${redactor.text(request.url)}`,
         {
@@ -216,6 +303,11 @@ export function createTransport(
       );
     } catch (error) {
       timer.clear();
+      if (trace) {
+        trace.ms = Date.now() - trace.started;
+        if (!trace.failure)
+          trace.failure = callerSignal?.aborted ? 'aborted' : timer.timedOut ? 'timeout' : failureKind(error);
+      }
       if (callerSignal?.aborted) throw userAbort(callerSignal, request, redactor);
       if (error instanceof OffboardError) throw error;
       if (timer.timedOut) {
@@ -267,13 +359,23 @@ export function createTransport(
       const pending = auth.apply(context.security);
       // A token provider may take its time: the caller's abort does not wait for it.
       const applied = pending instanceof Promise ? await untilAborted(() => pending, callerSignal) : pending;
+      // Only with a debug logger: no clock read, no line built otherwise.
+      const trace: AttemptTrace | undefined = logger?.debug ? { started: Date.now(), ms: 0, failure: '' } : undefined;
       let attempted: Attempted;
       try {
-        attempted = await attempt(request, callerSignal, body, applied.headers, options.timeout);
+        attempted = await attempt(request, callerSignal, body, applied.headers, options.timeout, trace);
       } catch (error) {
-        if (error instanceof APIConnectionError && retry < maxRetries) {
-          const delay = backoffDelay(retry, options);
-          log(`${request.method} ${request.url}: ${error.message}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
+        const retrying = error instanceof APIConnectionError && retry < maxRetries;
+        const delay = retrying ? backoffDelay(retry, options) : 0;
+        if (trace)
+          logAttempt(
+            request,
+            trace,
+            trace.failure,
+            undefined,
+            retrying ? `, retry ${retry + 1}/${maxRetries} in ${delay}ms` : '',
+          );
+        if (retrying) {
           await sleep(delay, callerSignal);
           continue;
         }
@@ -283,6 +385,7 @@ export function createTransport(
 
       // Only a 2xx is a success (RFC 9110 §15.3); its body is read by openapi-fetch, under this timer.
       if (response.status >= 200 && response.status < 300) {
+        if (trace) logAttempt(request, trace, response.status, headerRequestId(response));
         context.answer = { response, method: request.method, url: request.url, timeoutMs: options.timeout, timer };
         return response;
       }
@@ -296,6 +399,7 @@ export function createTransport(
           !refreshedAfter401
         ) {
           refreshedAfter401 = true;
+          if (trace) logAttempt(request, trace, 401, headerRequestId(response), ', retry with a fresh token');
           applied.invalidate(applied.refreshableToken);
           await discard(response);
           retry--;
@@ -308,15 +412,27 @@ export function createTransport(
         if (honoured && isRetryableStatus(response.status)) config.gate.pauseUntil(Date.now() + retryAfterMs);
         if (isRetryableStatus(response.status) && retry < maxRetries && (retryAfterMs === undefined || honoured)) {
           const delay = retryAfterMs ?? backoffDelay(retry, options);
+          if (trace) {
+            const why = retryAfterMs === undefined ? '' : ' (Retry-After)';
+            logAttempt(
+              request,
+              trace,
+              response.status,
+              headerRequestId(response),
+              `, retry ${retry + 1}/${maxRetries} in ${delay}ms${why}`,
+            );
+          }
           await discard(response);
           timer.clear();
-          log(`${request.method} ${request.url}: ${response.status}; retry ${retry + 1}/${maxRetries} in ${delay} ms`);
           // With Retry-After the paused gate does the waiting (at the top of the loop).
           if (retryAfterMs === undefined) await sleep(delay, callerSignal);
           continue;
         }
         // Anything else, 1xx and unfollowed 3xx included, is a typed error: never a resolved call.
-        throw await errorFromResponse(response, request, redactor, retryAfterMs);
+        const error = await errorFromResponse(response, request, redactor, retryAfterMs);
+        // Its request id may come from the body (nscale's trace_id), now that it has been read.
+        if (trace) logAttempt(request, trace, response.status, error.requestId);
+        throw error;
       } finally {
         timer.clear();
       }

@@ -213,6 +213,7 @@ ${api.client.notes ? `\n${api.client.notes.trim()}\n` : ''}${paginationSection(s
 | \`maxRetries\` | 2, on connection errors, timeouts, 408, 429 and 5xx, for GET, HEAD, PUT, DELETE, OPTIONS only | yes |
 | \`initialRetryDelayMs\` / \`maxRetryDelayMs\` | 500 / 8 000 ms, exponential with jitter | yes |
 | \`maxRetryAfterMs\` | 60 000 ms: a longer \`Retry-After\` fails at once with the wait in \`error.retryAfterMs\` | yes |
+| \`logger\` | none; \`{ debug }\` gets one line per attempt (\`GET /path?query 200 12ms request-id=…\`), credentials redacted | no |
 
 409 and 412 are never retried: a conflict is the caller's to resolve.
 
