@@ -1,12 +1,14 @@
 // Offboarding people by email: discovery in every configured account, against the stateful fake
 // (which follows the providers' documented rules and checks every answer against its spec), then
 // the found targets through the policies. What the fake received is checked, not only the output.
+import { EventEmitter } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type TempDir, tempDir } from '@offboard/test-utils';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyState, type FakeProviders, fakeEnv, SECRETS, startFakeProviders } from '../test/fake-providers.js';
 import { IDS, runCli } from '../test/harness.js';
+import { main } from './cli.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
 const CLIENTS = { clients: { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast } };
@@ -415,5 +417,96 @@ describe('offboard by email', () => {
     expect(lines.length).toBe(fake.requests.length);
     expect(lines.some((line) => /GET \/iam\/users\?limit=1000&offset=0 200 \d+ ?ms/.test(line))).toBe(true);
     for (const secret of SECRETS) expect(stderr).not.toContain(secret);
+  });
+
+  it('reports the nscale organizations the person is in that the config does not list', async () => {
+    const other = '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b';
+    fake.state.nscale.add(`${ORG}/${IDS.uuid(3)}`);
+    fake.state.nscale.add(`${other}/${IDS.uuid(3)}`);
+    fake.state.nscale.emails = new Map([[IDS.uuid(3), 'alice@corp.example']]);
+    const file = await config(`accounts:\n  - provider: nscale\n    account: ${ORG}\n`);
+    const { code, json } = await cli(['plan', '--email', 'alice@corp.example'], file);
+    expect(json!.notInConfig).toEqual([{ email: 'alice@corp.example', provider: 'nscale', accounts: [other] }]);
+    expect(code).toBe(1);
+  });
+
+  it('drops an organization nscale names whose own user list shows the person is not there', async () => {
+    // A service-account token gets its own organization back whatever the address.
+    const own = '0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b';
+    fake.state.nscale.add(`${ORG}/${IDS.uuid(3)}`);
+    fake.state.nscale.add(`${own}/${IDS.uuid(9)}`);
+    fake.state.nscale.emails = new Map([[IDS.uuid(3), 'alice@corp.example']]);
+    fake.faults.push({
+      method: 'GET',
+      path: /^\/api\/v1\/organizations$/,
+      status: 200,
+      body: [
+        {
+          metadata: {
+            id: own,
+            name: 'service-org',
+            creationTime: '2026-01-01T00:00:00Z',
+            provisioningStatus: 'provisioned',
+            healthStatus: 'healthy',
+          },
+          spec: { organizationType: 'adhoc' },
+        },
+      ],
+      times: 1,
+    });
+    const file = await config(`accounts:\n  - provider: nscale\n    account: ${ORG}\n`);
+    const { code, json } = await cli(['plan', '--email', 'alice@corp.example'], file);
+    expect(json!.notInConfig).toEqual([]);
+    expect(json!.discovery[0]!.users).toEqual([IDS.uuid(3)]);
+    expect(code).toBe(0);
+  });
+
+  it('takes nscale’s 404 on the organization lookup as not found, and its 403 as a warning', async () => {
+    fake.state.nscale.add(`${ORG}/${IDS.uuid(3)}`);
+    const file = await config(`accounts:\n  - provider: nscale\n    account: ${ORG}\n`);
+    const absent = await cli(['plan', '--email', 'nobody@corp.example'], file);
+    expect(absent.code).toBe(3);
+    expect(absent.json!.discovery[0]).toEqual({
+      email: 'nobody@corp.example',
+      provider: 'nscale',
+      account: ORG,
+      users: [],
+    });
+    expect(fake.requests.some((request) => request.path === '/api/v1/organizations?email=nobody%40corp.example')).toBe(
+      true,
+    );
+    fake.state.nscale.globalUserRead = false;
+    const forbidden = await cli(['plan', '--email', 'nobody@corp.example'], file);
+    expect(forbidden.code).toBe(3);
+    expect(forbidden.stderr).toMatch(/warning: nscale: the token may not read users globally \(403\)/);
+  });
+
+  it('stops on SIGINT during discovery: nothing is written, what was searched is printed, exit 130', async () => {
+    alice();
+    fake.faults.push({
+      method: 'GET',
+      path: /^\/api\/account\/12345678\/configuration\/le-users\/users$/,
+      status: 0,
+      action: 'hang',
+      times: Number.POSITIVE_INFINITY,
+    });
+    const file = await config(ALL_FOUR);
+    const signals = new EventEmitter();
+    let stdout = '';
+    const running = main(['apply', '--email', 'alice@corp.example', '--config', file, '--json'], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => true },
+      env,
+      signals: signals as never,
+      options: { clients: { ...CLIENTS.clients, liveperson: { ...fast, timeout: 200, maxRetries: 0 } } },
+    });
+    await vi.waitFor(() => expect(fake.count('GET', '/api/account/12345678/configuration/le-users/users')).toBe(1));
+    signals.emit('SIGINT');
+    expect(await running).toBe(130);
+    const printed = JSON.parse(stdout) as Json & { interrupted: boolean };
+    expect(printed.interrupted).toBe(true);
+    expect(printed.results).toEqual([]);
+    expect(printed.discovery.find((entry) => entry.provider === 'liveperson')?.error).toEqual(expect.any(String));
+    expect(fake.count('DELETE')).toBe(0);
   });
 });

@@ -40,6 +40,7 @@ export function toJson(mode: Mode, results: readonly TargetResult[], summary: Ru
             provider,
             accounts,
           })),
+          warnings: summary.discovery.warnings,
         }
       : {}),
   })}\n`;

@@ -48,7 +48,8 @@ async function organizationsOf(client: Client, log: StepLog, email: string): Pro
     if (error instanceof NotFoundError) return [];
     if (error instanceof PermissionDeniedError)
       return `the token may not read users globally (403): organizations missing from the config were not looked for`;
-    throw error;
+    // The search of the configured organizations stands; only the look beyond them is missing.
+    return `organizations missing from the config were not looked for: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
