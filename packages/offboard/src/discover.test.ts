@@ -254,6 +254,23 @@ describe('offboard by email', () => {
     expect(stdout).not.toBe('');
   });
 
+  it('finds a Gcore user the Reseller account list shows in a configured account, even if the user list does not', async () => {
+    fake.state.gcore.users.set(7, new Set([100]));
+    fake.state.gcore.emails = new Map([[7, 'alice@corp.example']]);
+    fake.faults.push({
+      method: 'GET',
+      path: /^\/iam\/users$/,
+      status: 200,
+      body: { count: 0, next: null, previous: null, results: [] },
+      times: 1,
+    });
+    const file = await config('accounts:\n  - provider: gcore\n    account: "100"\n');
+    const { code, json } = await cli(['plan', '--email', 'alice@corp.example'], file);
+    expect(json!.discovery).toEqual([{ email: 'alice@corp.example', provider: 'gcore', account: '100', users: ['7'] }]);
+    expect(json!.notInConfig).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('warns, but still searches, when the Gcore key may not list the reseller accounts', async () => {
     fake.state.gcore.users.set(7, new Set([100]));
     fake.state.gcore.emails = new Map([[7, 'alice@corp.example']]);

@@ -16,6 +16,7 @@ import {
   validatePathParams,
 } from '@offboard/runtime';
 import { printable } from './format.js';
+import { runBounded } from './schedule.js';
 import type { StepLog } from './steps.js';
 import { InputError, type Target, type Verdict } from './types.js';
 
@@ -98,6 +99,17 @@ export interface AccountMatches {
   /** What the operator should know that leaves the search sound (e.g. a lookup the key may not make). */
   readonly warnings?: readonly string[];
 }
+
+/**
+ * Runs a per-person lookup for each address, a few at a time (a provider's rate limit is shared
+ * with everything else the run sends), and returns the results in the order of `emails`.
+ */
+export function eachPerson<T>(emails: readonly string[], lookup: (email: string) => Promise<T>): Promise<T[]> {
+  return runBounded(emails, LOOKUPS_AT_ONCE, () => undefined, lookup);
+}
+
+/** Per-person lookups in flight at once, per account search. */
+const LOOKUPS_AT_ONCE = 4;
 
 /**
  * An email address as matching compares it: trimmed, lower-case. Matching is on the whole

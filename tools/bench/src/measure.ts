@@ -56,4 +56,15 @@ export const format = {
   mb: (value: number) => `${value.toFixed(0)} MB`,
   ratio: (value: number) => value.toFixed(2),
   kb: (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`,
+  /** A transfer: kB below 1 MB, GB from 1 GB, MB between. */
+  bytes: (bytes: number) =>
+    bytes >= 1024 ** 3
+      ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
+      : bytes >= 1024 ** 2
+        ? `${(bytes / 1024 ** 2).toFixed(1)} MB`
+        : format.kb(bytes),
+  /** Seconds to one decimal, whole seconds from 10 s. */
+  duration: (seconds: number) => `${seconds >= 10 ? seconds.toFixed(0) : seconds.toFixed(1)} s`,
+  /** A ratio far below 1 keeps two significant digits (0.0010, not 0.00). */
+  fraction: (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)),
 };

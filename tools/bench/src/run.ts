@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { benchBatch } from './batch.js';
 import { benchClient } from './client.js';
 import { benchCodegen, benchScale } from './codegen.js';
+import { benchDiscovery, type DiscoveryCost, type Provider } from './discovery.js';
 import { format } from './measure.js';
 import { benchSize } from './size.js';
 
@@ -87,6 +88,53 @@ export async function runBench({
       `R = ${batch.rate} req/s`,
       format.ratio(batch.achieved / batch.rate),
       '≥ 0.90, ≤ 150 MB, each delete once',
+    ]);
+  }
+
+  log('discovery…');
+  const discovery = await benchDiscovery(quick ? { people: 20, present: 10, users: 2500, sample: 4 } : {});
+  const { people, present, users, concurrency, costs } = discovery;
+  const sum = (of: (cost: DiscoveryCost) => number) => costs.reduce((total, cost) => total + of(cost), 0);
+  const requests = (cost: DiscoveryCost) => cost.directory + cost.lookups;
+  const perPersonSeconds = sum((cost) => cost.perPerson.seconds);
+  rows.push([
+    `discovery: wall time, ${people} people (${present} in each directory) × ${costs.length} accounts of ${users} users, concurrency ${concurrency}`,
+    [
+      `${discovery.seconds.toFixed(2)} s, ${format.mb(discovery.peakMb)} peak RSS (${format.mb(discovery.optimizedForSize.peakMb)} under the CLI's --optimize-for-size)`,
+      `${sum(requests)} requests, ${format.bytes(sum((cost) => cost.bytes))} read`,
+      `${discovery.found} of ${present * costs.length} present found with their one id, ${discovery.wrong} wrong, ${discovery.errors} errors`,
+      ...(discovery.unexpected.length > 0 ? [`${discovery.unexpected.length} unexpected requests`] : []),
+    ].join('; '),
+    `asked per person, ${concurrency} at a time, the providers one after another: ${sum((cost) => cost.perPerson.requests)} requests, ${format.bytes(sum((cost) => cost.perPerson.bytes))} read, ~${format.duration(perPersonSeconds)} (Cloudflare run for every person, the others for ${discovery.sample} people and extrapolated)`,
+    format.fraction(discovery.seconds / perPersonSeconds),
+    'each present person found with their one id, no absent one',
+  ]);
+  const pages = Math.ceil(users / 1000);
+  const goals: Record<Provider, string> = {
+    gcore: `directory read once: ⌈${users} / 1000⌉ = ${pages} pages`,
+    cloudflare: `the fewer of ${pages} pages and 1 page + ${people} look-ups`,
+    nscale: 'user list read once',
+    liveperson: 'user list read once',
+  };
+  for (const cost of costs) {
+    const { perPerson } = cost;
+    const parts: [number, string][] = [
+      [cost.directory, cost.kinds.directory],
+      [cost.lookups, cost.kinds.perPerson],
+    ];
+    rows.push([
+      `discovery, ${cost.provider}: requests`,
+      `${parts
+        .filter(([count]) => count > 0)
+        .map(([count, kind]) => `${count} ${kind}${count === 1 ? '' : 's'}`)
+        .join(' + ')}, ${format.bytes(cost.bytes)} read`,
+      `per person: ${perPerson.requests} requests (${perPerson.requests / people} a person), ${format.bytes(perPerson.bytes)} read, ${
+        perPerson.asked === people
+          ? `${format.duration(perPerson.seconds)} measured`
+          : `~${format.duration(perPerson.seconds)} (${perPerson.asked} people run)`
+      }${perPerson.wrong > 0 ? `, ${perPerson.wrong} wrong` : ''}`,
+      format.fraction(requests(cost) / perPerson.requests),
+      goals[cost.provider],
     ]);
   }
 

@@ -32,8 +32,15 @@ import {
   type Client as ResellerClient,
   api as resellerApi,
 } from '@offboard/gcore-iam-reseller';
-import { canonicalEmail, canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete } from '../provider.js';
-import { runBounded } from '../schedule.js';
+import {
+  canonicalEmail,
+  canonicalId,
+  canonicalIds,
+  clientOptions,
+  defineProvider,
+  eachPerson,
+  finalDelete,
+} from '../provider.js';
 import type { StepLog } from '../steps.js';
 import { InputError, type Verdict } from '../types.js';
 
@@ -60,9 +67,6 @@ async function accountsOf(iam: IamClient, log: StepLog, userId: number): Promise
 /** The page size of the directory walk of discovery: fewer, larger pages. */
 const DIRECTORY_PAGE_SIZE = 1000;
 
-/** Per-person account lookups in flight at once, per key. */
-const LOOKUPS_AT_ONCE = 4;
-
 /** A user of the directory whose address is sought: its id and every account it is in. */
 interface Listed {
   readonly id: number;
@@ -88,18 +92,26 @@ async function directoryMatches(iam: IamClient, log: StepLog, emails: readonly s
 }
 
 /**
- * The accounts of the reseller with a user whose address is exactly `email`, or, when the key may
- * not list accounts, the warning saying so.
+ * The reseller's accounts with a user whose address is exactly `email`, and that user's ids there;
+ * or, when the lookup could not be made, the warning saying so.
  */
-async function accountsHolding(reseller: ResellerClient, log: StepLog, email: string): Promise<number[] | string> {
-  const held: number[] = [];
+async function accountsHolding(
+  reseller: ResellerClient,
+  log: StepLog,
+  email: string,
+): Promise<Map<number, number[]> | string> {
+  const held = new Map<number, number[]>();
   try {
     const clients = log.pages(reseller, resellerApi, (c) =>
       c.paginate('/iam/clients', { params: { query: { users_email: email } } }),
     );
     for await (const client of clients) {
-      if (client.users?.some((user) => typeof user.email === 'string' && canonicalEmail(user.email) === email))
-        held.push(client.id);
+      const ids = (client.users ?? [])
+        .filter((user) => typeof user.email === 'string' && canonicalEmail(user.email) === email)
+        .map((user) => user.id);
+      if (ids.some((id) => !Number.isSafeInteger(id)))
+        throw new OffboardError(`Gcore listed a user id too large to read exactly in account ${client.id}`);
+      if (ids.length > 0) held.set(client.id, [...new Set([...(held.get(client.id) ?? []), ...ids])]);
     }
   } catch (error) {
     if (error instanceof AuthenticationError || error instanceof PermissionDeniedError)
@@ -291,12 +303,8 @@ export const gcore = defineProvider({
   async discover({ account, emails, clients: { iam, reseller }, log, once }) {
     const clientId = Number(account);
     const listed = await once('directory', () => directoryMatches(iam, log, emails));
-    // One query per person, a few at a time.
-    const accounts = await runBounded(
-      emails,
-      LOOKUPS_AT_ONCE,
-      () => undefined,
-      (email) => once(`accounts:${email}`, () => accountsHolding(reseller, log, email)),
+    const accounts = await eachPerson(emails, (email) =>
+      once(`accounts:${email}`, () => accountsHolding(reseller, log, email)),
     );
     const users = new Map<string, string[]>();
     const elsewhere = new Map<string, string[]>();
@@ -312,7 +320,10 @@ export const gcore = defineProvider({
         if (!warnings.includes(held)) warnings.push(held);
         return;
       }
-      const others = held.filter((other) => other !== clientId).map(String);
+      // A user the account list shows in this account is found here, even if the user list did not show it.
+      const here = (held.get(clientId) ?? []).map(String);
+      if (here.length > 0) users.set(email, [...new Set([...(users.get(email) ?? []), ...here])]);
+      const others = [...held.keys()].filter((other) => other !== clientId).map(String);
       elsewhere.set(email, [...new Set([...(elsewhere.get(email) ?? []), ...others])]);
     });
     return { users, elsewhere, warnings };

@@ -17,7 +17,15 @@ import {
   NotFoundError,
   PermissionDeniedError,
 } from '@offboard/nscale-identity';
-import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete, matchUsers } from '../provider.js';
+import {
+  canonicalId,
+  canonicalIds,
+  clientOptions,
+  defineProvider,
+  eachPerson,
+  finalDelete,
+  matchUsers,
+} from '../provider.js';
 import type { StepLog } from '../steps.js';
 import type { Verdict } from '../types.js';
 
@@ -95,12 +103,9 @@ export const nscale = defineProvider({
     const users = await members(account);
     const elsewhere = new Map<string, string[]>();
     const warnings: string[] = [];
-    for (const email of emails) {
+    const lookups = await eachPerson(emails, async (email) => {
       const named = await once(`organizations:${email}`, () => organizationsOf(client, log, email));
-      if (typeof named === 'string') {
-        if (!warnings.includes(named)) warnings.push(named);
-        continue;
-      }
+      if (typeof named === 'string') return named;
       const confirmed: string[] = [];
       for (const organizationID of named) {
         if (organizationID === account) continue;
@@ -108,8 +113,12 @@ export const nscale = defineProvider({
         const listed = await members(organizationID).catch(() => undefined);
         if (!listed || listed.has(email)) confirmed.push(organizationID);
       }
-      elsewhere.set(email, confirmed);
-    }
+      return confirmed;
+    });
+    lookups.forEach((named, index) => {
+      if (typeof named !== 'string') elsewhere.set(emails[index]!, named);
+      else if (!warnings.includes(named)) warnings.push(named);
+    });
     return { users, elsewhere, warnings };
   },
 });
