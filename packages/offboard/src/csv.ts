@@ -6,10 +6,10 @@ import { InputError, type Target, targetKey } from './types.js';
 
 const HEADER = ['provider', 'account', 'user'];
 
-export function parseTargets(text: string, source = 'batch', registry: Registry = builtInRegistry): Target[] {
-  let records: { record: string[]; info: { lines: number } }[];
+/** The records of a CSV with the line each ends on (BOM, blank lines and surrounding spaces aside). */
+function readRecords(text: string, source: string): { record: string[]; info: { lines: number } }[] {
   try {
-    records = parse(text, {
+    return parse(text, {
       bom: true,
       info: true,
       relax_column_count: true,
@@ -19,6 +19,10 @@ export function parseTargets(text: string, source = 'batch', registry: Registry 
   } catch (error) {
     throw new InputError(`${source}: not a readable CSV: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+export function parseTargets(text: string, source = 'batch', registry: Registry = builtInRegistry): Target[] {
+  const records = readRecords(text, source);
   const [header, ...rows] = records;
   if (!header || header.record.map((cell) => cell.toLowerCase()).join(',') !== HEADER.join(',')) {
     throw new InputError(`${source}: line 1 must be the header "${HEADER.join(',')}"`);
@@ -57,18 +61,7 @@ export interface PersonRow {
  * ignored. Every row must give an address; checkPeople checks and dedupes them.
  */
 export function parsePeople(text: string, source = 'people'): PersonRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as never;
-  } catch (error) {
-    throw new InputError(`${source}: not a readable CSV: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const records = readRecords(text, source);
   const [header, ...rows] = records;
   const columns = header?.record.map((cell) => cell.toLowerCase()) ?? [];
   const column = columns.indexOf('email');

@@ -407,6 +407,14 @@ describe('offboard by email', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('refuses a configured account whose default credential is not set, before anything is sent', async () => {
+    const { NSCALE_ACCESS_TOKEN: _unset, ...partial } = env;
+    const run = await runCli(['plan', '--email', 'a@x.example', '--config', await config(ALL_FOUR)], partial, CLIENTS);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nscale.*NSCALE_ACCESS_TOKEN/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('prints per person where they were found and where not', async () => {
     alice();
     fake.faults.push({

@@ -107,9 +107,11 @@ export async function discover(
   options: DiscoverOptions,
 ): Promise<Discovery> {
   const { registry, clients } = options;
+  // Every account's clients first: a missing credential is an input error before anything is sent.
   for (const account of config.accounts) {
     if (!registry.module(account.provider).discover)
       throw new InputError(`${account.where}: provider ${account.provider} cannot find people by email`);
+    clients.for(account.provider, account.account);
   }
   const shared = new Map<unknown, Map<string, Promise<unknown>>>();
   const warnings = new Set<string>();
@@ -120,8 +122,8 @@ export async function discover(
     () => undefined,
     async (configured: AccountConfig): Promise<Searched & { elsewhere?: ReadonlyMap<string, readonly string[]> }> => {
       const module = registry.module(configured.provider);
+      const accountClients = clients.for(configured.provider, configured.account);
       try {
-        const accountClients = clients.for(configured.provider, configured.account);
         const memo = shared.get(accountClients) ?? new Map<string, Promise<unknown>>();
         shared.set(accountClients, memo);
         const log = new StepLog({ provider: configured.provider, account: configured.account, user: '' }, 'plan');
@@ -142,7 +144,6 @@ export async function discover(
         for (const warning of found.warnings ?? []) warnings.add(`${configured.provider}: ${warning}`);
         return { users: found.users, ...(found.elsewhere ? { elsewhere: found.elsewhere } : {}) };
       } catch (error) {
-        if (error instanceof InputError) throw error;
         return { users: new Map(), error: describe(error) };
       }
     },
