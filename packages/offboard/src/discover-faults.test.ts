@@ -13,24 +13,13 @@ import {
   SECRETS,
   startFakeProviders,
 } from '../test/fake-providers.js';
-import { IDS, runCli } from '../test/harness.js';
+import { CONFIG_ALL_FOUR as CONFIG, IDS, runCli } from '../test/harness.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5, timeout: 300 };
 const CLIENTS = { clients: { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast } };
 const CF = IDS.cloudflareAccount;
 const ORG = IDS.organization;
 const EMAIL = 'alice@corp.example';
-
-const CONFIG = `accounts:
-  - provider: gcore
-    account: "100"
-  - provider: cloudflare
-    account: ${CF}
-  - provider: nscale
-    account: ${ORG}
-  - provider: liveperson
-    account: "12345678"
-`;
 
 /** Each provider's directory read: the request a search of its account cannot do without. */
 const READS: readonly { provider: string; path: RegExp }[] = [

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type TempDir, tempDir } from '@offboard/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyState, type FakeProviders, fakeEnv, SECRETS, startFakeProviders } from '../test/fake-providers.js';
-import { IDS, runCli } from '../test/harness.js';
+import { CONFIG_ALL_FOUR as ALL_FOUR, IDS, runCli } from '../test/harness.js';
 import { main } from './cli.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
@@ -36,17 +36,6 @@ async function config(yaml: string): Promise<string> {
   await writeFile(file, yaml);
   return file;
 }
-
-const ALL_FOUR = `accounts:
-  - provider: gcore
-    account: "100"
-  - provider: cloudflare
-    account: ${CF}
-  - provider: nscale
-    account: ${ORG}
-  - provider: liveperson
-    account: "12345678"
-`;
 
 interface Json {
   results: { provider: string; account: string; user: string; email?: string; outcome: string; reason?: string }[];
@@ -95,6 +84,10 @@ function alice() {
     ['42', 'alice'],
   ]);
 }
+
+/** nscale answers the organization's user list with 403 (once): that account cannot be searched. */
+const nscaleRefuses = () =>
+  fake.faults.push({ method: 'GET', path: new RegExp(`^/api/v1/organizations/${ORG}/users$`), status: 403, times: 1 });
 
 describe('offboard by email', () => {
   it('finds one person in all four providers by the exact address, never a decoy, and offboards them', async () => {
@@ -318,12 +311,7 @@ describe('offboard by email', () => {
 
   it('reports an account that could not be searched (403) as an error, exit 1, and goes on with the others', async () => {
     alice();
-    fake.faults.push({
-      method: 'GET',
-      path: new RegExp(`^/api/v1/organizations/${ORG}/users$`),
-      status: 403,
-      times: 1,
-    });
+    nscaleRefuses();
     const { code, json } = await cli(['apply', '--email', 'alice@corp.example'], await config(ALL_FOUR));
     expect(code).toBe(1);
     const nscale = json!.discovery.find((entry) => entry.provider === 'nscale')!;
@@ -417,12 +405,7 @@ describe('offboard by email', () => {
 
   it('prints per person where they were found and where not', async () => {
     alice();
-    fake.faults.push({
-      method: 'GET',
-      path: new RegExp(`^/api/v1/organizations/${ORG}/users$`),
-      status: 403,
-      times: 1,
-    });
+    nscaleRefuses();
     const file = await config(ALL_FOUR);
     const { stdout } = await runCli(['plan', '--email', 'alice@corp.example', '--config', file], env, CLIENTS);
     expect(stdout).toMatch(/PERSON\s+PROVIDER\s+ACCOUNT\s+FOUND/);

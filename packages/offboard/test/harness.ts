@@ -15,6 +15,18 @@ export const IDS = {
   uuid: (n: number) => `3f7a2c1e-9b4d-4e6f-8a2b-${String(n).padStart(12, '0')}`,
 } as const;
 
+/** A config file (offboard.yaml) with one account of each provider, the ids above. */
+export const CONFIG_ALL_FOUR = `accounts:
+  - provider: gcore
+    account: "100"
+  - provider: cloudflare
+    account: ${IDS.cloudflareAccount}
+  - provider: nscale
+    account: ${IDS.organization}
+  - provider: liveperson
+    account: "12345678"
+`;
+
 export function offboarderFor(fake: FakeProviders, options: OffboardOptions = {}) {
   return createOffboarder({
     env: fakeEnv(fake.url),
