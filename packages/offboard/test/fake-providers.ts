@@ -1,7 +1,10 @@
 // A stateful fake of the four providers, for the sequences a stateless Prism mock cannot play:
 // tokens that block a removal until deleted, users in several accounts, a revision that changes
 // under us, 404 on a repeated delete, 429 with Retry-After, 503 then OK. It follows each
-// provider's documented rules (e.g. Gcore's 403s) and records every request.
+// provider's documented rules (e.g. Gcore's 403s) and records every request. It also serves the
+// list and search routes that discovery by email reads (each provider's filters and paging, with
+// each user's address and the page size in the state), and can require each account's own
+// credential (`expectedCredentials`).
 //
 // Every answer it sends is checked against the provider's spec (test/spec-check.ts): the status
 // must be one the operation declares, the body must match its schema with no undocumented field,
@@ -10,7 +13,7 @@
 // them, so the test that caused it fails. Fault actions are exempt only as CHECKED_BY_ACTION says.
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { providerSpecs } from './spec-check.js';
+import { bundledSpec, providerSpecs } from './spec-check.js';
 
 export interface GcoreToken {
   id: number;
@@ -20,16 +23,52 @@ export interface GcoreToken {
 }
 
 export interface FakeState {
-  gcore: { users: Map<number, Set<number>>; tokens: GcoreToken[]; ignoreIssuedByFilter?: boolean };
-  cloudflare: Set<string>; // `${account}/${user}`
-  nscale: Set<string>; // `${organization}/${user}`
+  gcore: {
+    /** Each user's accounts. */
+    users: Map<number, Set<number>>;
+    tokens: GcoreToken[];
+    ignoreIssuedByFilter?: boolean;
+    /** Each user's address; default `user${id}@example.com`. */
+    emails?: Map<number, string>;
+    /** The most items one page of a list holds (`/iam/users`, `/iam/clients`), whatever `limit` says. */
+    pageSizeCap?: number;
+    /** The Reseller API refuses the key (403 on `GET /iam/clients`), as for a key that is not a reseller's. */
+    resellerForbidden?: boolean;
+  };
+  /** `${account}/${user}`, with the users' addresses and the list's paging. */
+  cloudflare: Set<string> & {
+    /** By user id; default the id's first 8 characters `@example.com`. */
+    emails?: Map<string, string>;
+    /** The most users one page of the list holds, whatever `per_page` says. */
+    pageSizeCap?: number;
+  };
+  /** `${organization}/${user}`, with the users' sign-in subjects. */
+  nscale: Set<string> & {
+    /** The `spec.subject` by user id; default `${id}@example.com`. */
+    emails?: Map<string, string>;
+    /** Whether the token may look users up by email (`GET /api/v1/organizations?email=`, else 403); default true. */
+    globalUserRead?: boolean;
+  };
   liveperson: {
+    /** `${account}/${user}` */
     users: Set<string>;
     revision: number;
     changeRevisionOnRead?: number;
     conflictStatus?: 409 | 412;
     revisionHeader?: boolean;
+    /** By user id; default `agent${id}@example.com`. */
+    emails?: Map<string, string>;
+    /** By user id; default `agent${id}`. */
+    loginNames?: Map<string, string>;
   };
+  /**
+   * The one credential each account takes, keyed `${provider}/${account}` (the account as its
+   * path names it: Gcore's `clientId`, Cloudflare's `account_id`, nscale's `organizationID`,
+   * LivePerson's `accountId`): the exact `authorization` header, or for Cloudflare's key + email
+   * the `x-auth-key`. A request naming that account with another gets the provider's 403. A
+   * request naming no account (Gcore's `/iam/users`, `/iam/clients`) is not checked.
+   */
+  expectedCredentials?: Map<string, string>;
 }
 
 export interface RecordedRequest {
@@ -226,9 +265,12 @@ const liveTokens = (state: FakeState['gcore'], user: number, account?: number) =
     (token) => token.issuer === user && !token.deleted && (account === undefined || token.account === account),
   );
 
-const gcoreUser = (id: number, accounts: ReadonlySet<number>) => ({
+const gcoreEmail = (gcore: FakeState['gcore'], id: number) => gcore.emails?.get(id) ?? `user${id}@example.com`;
+
+/** A user as the Reseller API lists it among an account's users: the IAM user without its accounts. */
+const gcoreResellerUser = (gcore: FakeState['gcore'], id: number, accounts: ReadonlySet<number>) => ({
   id,
-  email: `user${id}@example.com`,
+  email: gcoreEmail(gcore, id),
   name: `User ${id}`,
   lang: 'en',
   phone: null,
@@ -241,6 +283,11 @@ const gcoreUser = (id: number, accounts: ReadonlySet<number>) => ({
   sso_auth: false,
   two_fa: false,
   auth_types: ['password'],
+});
+
+/** A user as the IAM API lists it, with every account it is in. */
+const gcoreUser = (gcore: FakeState['gcore'], id: number, accounts: ReadonlySet<number>) => ({
+  ...gcoreResellerUser(gcore, id, accounts),
   user_type: 'common',
   is_active: true,
   client_and_roles: [...accounts].map((client_id) => ({
@@ -251,7 +298,43 @@ const gcoreUser = (id: number, accounts: ReadonlySet<number>) => ({
   })),
 });
 
-const gcoreToken = (token: GcoreToken) => ({
+/** A client account as the Reseller API lists it, with its users (sorted by id). */
+function gcoreClient(gcore: FakeState['gcore'], account: number, users: readonly number[]) {
+  const owner = users[0] ?? 0;
+  return {
+    id: account,
+    users: users.map((user) => gcoreResellerUser(gcore, user, gcore.users.get(user) ?? new Set())),
+    email: `account${account}@example.com`,
+    phone: null,
+    name: `Account ${account}`,
+    status: 'active',
+    companyName: `Account ${account}`,
+    currentUser: owner,
+    capabilities: ['CDN'],
+    entryBaseDomain: null,
+    signup_process: 'sign_up_full',
+    deleted: false,
+    bill_type: 'prepaid',
+    custom_id: null,
+    country_code: 'GB',
+    is_test: false,
+    has_active_admin: true,
+    seller: null,
+    resellers: 1,
+    client_type: 'common',
+    owner,
+  };
+}
+
+/** Every account some user is in, sorted, with its users (sorted). */
+function gcoreAccounts(gcore: FakeState['gcore']): Map<number, number[]> {
+  const accounts = new Map<number, number[]>();
+  for (const [user, of] of [...gcore.users].sort(([a], [b]) => a - b))
+    for (const account of of) accounts.set(account, [...(accounts.get(account) ?? []), user]);
+  return new Map([...accounts].sort(([a], [b]) => a - b));
+}
+
+const gcoreToken = (gcore: FakeState['gcore'], token: GcoreToken) => ({
   id: token.id,
   name: `token ${token.id}`,
   exp_date: null,
@@ -259,7 +342,7 @@ const gcoreToken = (token: GcoreToken) => ({
     deleted: false,
     user_id: token.issuer,
     user_name: `User ${token.issuer}`,
-    user_email: `user${token.issuer}@example.com`,
+    user_email: gcoreEmail(gcore, token.issuer),
     client_id: token.account,
     role: { id: 1, name: 'Administrators' },
   },
@@ -278,9 +361,9 @@ function revokeGcoreAccess(state: FakeState['gcore'], user: number, account: num
   if (accounts?.size === 0) state.users.delete(user);
 }
 
-const cloudflareUser = (id: string) => ({
+const cloudflareUser = (cloudflare: FakeState['cloudflare'], id: string) => ({
   id,
-  email: `${id.slice(0, 8)}@example.com`,
+  email: cloudflare.emails?.get(id) ?? `${id.slice(0, 8)}@example.com`,
   name: 'Access user',
   uid: id.replaceAll('-', ''),
   seat_uid: id.replaceAll('-', '').split('').reverse().join(''),
@@ -292,17 +375,30 @@ const cloudflareUser = (id: string) => ({
   updated_at: '2026-01-02T00:00:00Z',
 });
 
+const nscaleSubject = (nscale: FakeState['nscale'], id: string) => nscale.emails?.get(id) ?? `${id}@example.com`;
+
+const nscaleOrganization = (id: string) => ({
+  metadata: {
+    id,
+    name: `organization-${id.slice(0, 8)}`,
+    creationTime: '2026-01-01T00:00:00Z',
+    provisioningStatus: 'provisioned',
+    healthStatus: 'healthy',
+  },
+  spec: { organizationType: 'adhoc' },
+});
+
 const cloudflareSuccess = (result: unknown) => ({ success: true, errors: [], messages: [], result });
 
-const livepersonUser = (id: number, deleted: boolean) => ({
-  id,
+const livepersonUser = (liveperson: FakeState['liveperson'], id: string, deleted: boolean) => ({
+  id: Number(id),
   deleted,
-  loginName: `agent${id}`,
+  loginName: liveperson.loginNames?.get(id) ?? `agent${id}`,
   fullName: '',
   nickname: `Agent ${id}`,
   isEnabled: true,
   maxChats: 3,
-  email: `agent${id}@example.com`,
+  email: liveperson.emails?.get(id) ?? `agent${id}@example.com`,
   profileIds: [3],
   userTypeId: 1,
 });
@@ -312,20 +408,115 @@ function livepersonVersion(call: Call): Answer | undefined {
   return call.url.searchParams.get('v') === '4.0' ? undefined : failure('liveperson', call, 400, 'v=4.0 is required');
 }
 
+/** A query parameter as an integer of at least `min`; `fallback` when absent or anything else. */
+function integerParam(url: URL, name: string, min: number, fallback: number): number {
+  const text = url.searchParams.get(name);
+  const value = text !== null && /^[0-9]{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  return value >= min ? value : fallback;
+}
+
+/**
+ * One page of a Gcore list as Django REST framework's limit/offset pagination gives it (Gcore's
+ * `count`, `next`, `previous`, `results`): a `limit` that is not a positive integer means the
+ * default, an `offset` that is not a whole number means 0, and `pageSizeCap` bounds the page
+ * whatever `limit` asks. `count` is the whole list's length.
+ */
+function gcorePage<T>(gcore: FakeState['gcore'], url: URL, path: string, items: readonly T[]) {
+  const limit = Math.min(integerParam(url, 'limit', 1, 1000), gcore.pageSizeCap ?? Number.POSITIVE_INFINITY);
+  const offset = integerParam(url, 'offset', 0, 0);
+  const link = (at: number) => `${path}?offset=${at}&limit=${limit}`;
+  return {
+    count: items.length,
+    next: offset + limit < items.length ? link(offset + limit) : null,
+    previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+    results: items.slice(offset, offset + limit),
+  };
+}
+
+type Json = Record<string, unknown>;
+/** The object at `path` in a client package's bundled spec (what the clients are generated from). */
+const specAt = (name: Parameters<typeof bundledSpec>[0], ...path: readonly string[]): Json =>
+  path.reduce<Json>((node, key) => node[key] as Json, bundledSpec(name));
+
+/** Cloudflare's list paging: `per_page` defaults to and is capped at what the spec says (1000). */
+const CLOUDFLARE_PER_PAGE = specAt('cloudflare-access', 'components', 'parameters', 'PerPage', 'schema') as {
+  default: number;
+  maximum: number;
+};
+
+/** Whether `part` (absent: any) is in `text`, case aside: Cloudflare's filters, deliberately loose. */
+const looselyHas = (text: string, part: string | null) =>
+  part === null || text.toLowerCase().includes(part.toLowerCase());
+
+/**
+ * The top-level fields a LivePerson `select` names (`id,loginName,memberOf(agentGroupId)` →
+ * `id`, `loginName`, `memberOf`; a nested selection keeps the whole field).
+ */
+function selectedFields(select: string): Set<string> {
+  const fields = new Set<string>();
+  let depth = 0;
+  let name = '';
+  for (const char of `${select},`) {
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ',' && depth === 0) {
+      if (name.trim()) fields.add(name.trim());
+      name = '';
+    } else if (depth === 0) name += char;
+  }
+  return fields;
+}
+
+/**
+ * A LivePerson user limited to the `select`ed fields, as far as the spec allows: the fields its
+ * `User` schema requires stay (the spec says a filtered user breaks that schema, so the fake,
+ * whose answers must meet it, keeps them).
+ */
+const LIVEPERSON_REQUIRED = specAt('liveperson-users', 'components', 'schemas', 'User').required as string[];
+function livepersonSelect<T extends object>(user: T, select: string | null): Partial<T> {
+  if (select === null) return user;
+  const keep = new Set([...selectedFields(select), ...LIVEPERSON_REQUIRED]);
+  return Object.fromEntries(Object.entries(user).filter(([field]) => keep.has(field))) as Partial<T>;
+}
+
+/** The id part of the `${account}/${id}` keys of one account, in a stable order. */
+const idsIn = (keys: Iterable<string>, account: string) =>
+  [...keys].filter((key) => key.startsWith(`${account}/`)).map((key) => key.slice(account.length + 1));
+
 export const RESOURCES: readonly Resource[] = [
   {
     provider: 'gcore',
     path: '/iam/users',
     methods: {
       GET: ({ url, state }) => {
-        const limit = Number(url.searchParams.get('limit') ?? 1000);
-        const offset = Number(url.searchParams.get('offset') ?? 0);
         const all = [...state.gcore.users].sort(([a], [b]) => a - b);
+        const page = gcorePage(state.gcore, url, '/users', all);
         return answer(200, {
-          count: all.length,
-          next: offset + limit < all.length ? `/users?offset=${offset + limit}&limit=${limit}` : null,
-          previous: null,
-          results: all.slice(offset, offset + limit).map(([id, accounts]) => gcoreUser(id, accounts)),
+          ...page,
+          results: page.results.map(([id, accounts]) => gcoreUser(state.gcore, id, accounts)),
+        });
+      },
+    },
+  },
+  {
+    provider: 'gcore',
+    path: '/iam/clients',
+    methods: {
+      // The Reseller API's accounts; `users_email` keeps those with a user of that address (the
+      // whole address, case aside), each still listing all its users.
+      GET: (call) => {
+        const { url, state } = call;
+        if (state.gcore.resellerForbidden)
+          return failure('gcore', call, 403, 'You do not have permission to perform this action.');
+        const email = url.searchParams.get('users_email')?.toLowerCase() || undefined; // empty: no filter
+        const accounts = [...gcoreAccounts(state.gcore)].filter(
+          ([, users]) =>
+            email === undefined || users.some((user) => gcoreEmail(state.gcore, user).toLowerCase() === email),
+        );
+        const page = gcorePage(state.gcore, url, '/clients', accounts);
+        return answer(200, {
+          ...page,
+          results: page.results.map(([account, users]) => gcoreClient(state.gcore, account, users)),
         });
       },
     },
@@ -384,7 +575,10 @@ export const RESOURCES: readonly Resource[] = [
             !token.deleted &&
             (state.gcore.ignoreIssuedByFilter || issuedBy === null || token.issuer === Number(issuedBy)),
         );
-        return answer(200, listed.map(gcoreToken));
+        return answer(
+          200,
+          listed.map((token) => gcoreToken(state.gcore, token)),
+        );
       },
     },
   },
@@ -409,6 +603,51 @@ export const RESOURCES: readonly Resource[] = [
   },
   {
     provider: 'cloudflare',
+    path: '/accounts/{account_id}/access/users',
+    methods: {
+      // Filters match loosely (a case-insensitive substring: Cloudflare does not say they are
+      // exact), so a client must compare addresses itself. `total_count` ignores the filters (as
+      // the spec says; it is no count of the matches): only `total_pages` or an empty page ends a walk.
+      GET: (call) => {
+        const { url, params, state } = call;
+        const [page, perPage] = [url.searchParams.get('page'), url.searchParams.get('per_page')];
+        if (
+          (page !== null && integerParam(url, 'page', 1, 0) === 0) ||
+          (perPage !== null && integerParam(url, 'per_page', 1, 0) === 0)
+        )
+          return failure('cloudflare', call, 400, 'page and per_page must be positive integers');
+        const number = integerParam(url, 'page', 1, 1);
+        const size = Math.min(
+          integerParam(url, 'per_page', 1, CLOUDFLARE_PER_PAGE.default),
+          CLOUDFLARE_PER_PAGE.maximum,
+          state.cloudflare.pageSizeCap ?? Number.POSITIVE_INFINITY,
+        );
+        const [email, name, search] = ['email', 'name', 'search'].map((filter) => url.searchParams.get(filter));
+        const all = idsIn(state.cloudflare, params.account_id!)
+          .sort()
+          .map((id) => cloudflareUser(state.cloudflare, id));
+        const matching = all.filter(
+          (user) =>
+            looselyHas(user.email, email ?? null) &&
+            looselyHas(user.name, name ?? null) &&
+            (looselyHas(user.email, search ?? null) || looselyHas(user.name, search ?? null)),
+        );
+        const result = matching.slice((number - 1) * size, number * size);
+        return answer(200, {
+          ...cloudflareSuccess(result),
+          result_info: {
+            page: number,
+            per_page: size,
+            count: result.length,
+            total_count: all.length,
+            total_pages: Math.ceil(matching.length / size),
+          },
+        });
+      },
+    },
+  },
+  {
+    provider: 'cloudflare',
     path: '/accounts/{account_id}/access/users/{user_id}',
     methods: {
       GET: (call) => {
@@ -420,7 +659,7 @@ export const RESOURCES: readonly Resource[] = [
             404,
             'Could not route to /accounts/.../users, perhaps your object identifier is invalid?',
           );
-        return answer(200, cloudflareSuccess(cloudflareUser(user_id!)));
+        return answer(200, cloudflareSuccess(cloudflareUser(call.state.cloudflare, user_id!)));
       },
       DELETE: (call) => {
         const key = `${call.params.account_id}/${call.params.user_id}`;
@@ -436,6 +675,27 @@ export const RESOURCES: readonly Resource[] = [
     },
     vanish: ({ params, state }) => {
       state.cloudflare.delete(`${params.account_id}/${params.user_id}`);
+    },
+  },
+  {
+    provider: 'nscale',
+    path: '/api/v1/organizations',
+    methods: {
+      // With `email`, the organizations of the users whose subject is exactly that (nscale does
+      // not fold case): 404 when none has it, 403 when the token may not read users globally.
+      // Without it, every organization (the fake does not know who the caller is).
+      GET: (call) => {
+        const { nscale } = call.state;
+        const email = call.url.searchParams.get('email');
+        const members = [...nscale].map((key) => key.split('/') as [string, string]);
+        if (email === null)
+          return answer(200, [...new Set(members.map(([org]) => org))].sort().map(nscaleOrganization));
+        if (nscale.globalUserRead === false)
+          return failure('nscale', call, 403, 'user not permitted to read users globally');
+        const organizations = members.filter(([, user]) => nscaleSubject(nscale, user) === email).map(([org]) => org);
+        if (organizations.length === 0) return failure('nscale', call, 404, 'resource not found');
+        return answer(200, [...new Set(organizations)].sort().map(nscaleOrganization));
+      },
     },
   },
   {
@@ -458,7 +718,7 @@ export const RESOURCES: readonly Resource[] = [
               provisioningStatus: 'provisioned',
               healthStatus: 'healthy',
             },
-            spec: { subject: `${id}@example.com`, state: 'active', groupIDs: [] },
+            spec: { subject: nscaleSubject(state.nscale, id), state: 'active', groupIDs: [] },
             status: {},
           })),
         );
@@ -481,6 +741,24 @@ export const RESOURCES: readonly Resource[] = [
   },
   {
     provider: 'liveperson',
+    path: '/api/account/{accountId}/configuration/le-users/users',
+    methods: {
+      // The account's users (the fake forgets deleted ones, so `include_deleted` adds none), in
+      // id order, with the account's revision.
+      GET: (call) => {
+        const refused = livepersonVersion(call);
+        if (refused) return refused;
+        const { liveperson } = call.state;
+        const users = idsIn(liveperson.users, call.params.accountId!)
+          .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0))
+          .map((id) => livepersonSelect(livepersonUser(liveperson, id, false), call.url.searchParams.get('select')));
+        if (liveperson.revisionHeader === false) return { ...answer(200, users), withheld: ['ac-revision'] };
+        return answer(200, users, { 'ac-revision': String(liveperson.revision) });
+      },
+    },
+  },
+  {
+    provider: 'liveperson',
     path: '/api/account/{accountId}/configuration/le-users/users/{userId}',
     methods: {
       GET: (call) => {
@@ -495,7 +773,7 @@ export const RESOURCES: readonly Resource[] = [
           liveperson.changeRevisionOnRead--;
           liveperson.revision++;
         }
-        const user = livepersonUser(Number(call.params.userId), false);
+        const user = livepersonUser(liveperson, call.params.userId!, false);
         if (liveperson.revisionHeader === false) return { ...answer(200, user), withheld: ['ac-revision'] };
         return answer(200, user, { 'ac-revision': revision });
       },
@@ -510,7 +788,7 @@ export const RESOURCES: readonly Resource[] = [
           return failure('liveperson', call, liveperson.conflictStatus ?? 412, `revision ${String(ifMatch)} is stale`);
         liveperson.users.delete(key);
         liveperson.revision++;
-        return answer(200, livepersonUser(Number(call.params.userId), true), {
+        return answer(200, livepersonUser(liveperson, call.params.userId!, true), {
           'ac-revision': String(liveperson.revision),
         });
       },
@@ -546,8 +824,36 @@ function route(pathname: string): { resource: Resource; params: Record<string, s
   return undefined;
 }
 
-/** Credentials of any kind: the fake checks that some were sent, not which. */
+/** Credentials of any kind: the fake checks that some were sent (which, only as `expectedCredentials` says). */
 const hasCredentials = (headers: IncomingMessage['headers']) => Boolean(headers.authorization || headers['x-auth-key']);
+
+/** The path parameter that names the account, by provider. */
+const ACCOUNT_PARAM: Readonly<Record<Provider, string>> = {
+  gcore: 'clientId',
+  cloudflare: 'account_id',
+  nscale: 'organizationID',
+  liveperson: 'accountId',
+};
+
+/**
+ * Whether a request carries the credential its account takes (`state.expectedCredentials`), or
+ * names no account the state constrains. Cloudflare's key + email presents the key as X-Auth-Key.
+ */
+function rightCredentials(provider: Provider, call: Call): boolean {
+  const account = call.params[ACCOUNT_PARAM[provider]];
+  const expected = account === undefined ? undefined : call.state.expectedCredentials?.get(`${provider}/${account}`);
+  if (expected === undefined) return true;
+  const { authorization, 'x-auth-key': key } = call.headers;
+  return authorization === expected || (provider === 'cloudflare' && key === expected);
+}
+
+/** The provider's words for a credential that may not act in the account. */
+const FORBIDDEN: Readonly<Record<Provider, (account: string) => string>> = {
+  gcore: () => 'You do not have permission to perform this action.',
+  cloudflare: () => 'Forbidden',
+  nscale: () => 'user credentials do not have the required privileges',
+  liveperson: (account) => `Not authorized to access account ${account}`,
+};
 
 const UNAUTHENTICATED: Readonly<Record<Provider, string>> = {
   gcore: 'Authentication credentials were not provided.',
@@ -636,6 +942,8 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
       if (!found) return answer(404, { message: `no route ${method} ${url.pathname}` });
       const { provider, methods } = found.resource;
       if (!hasCredentials(request.headers)) return failure(provider, call, 401, UNAUTHENTICATED[provider]);
+      if (!rightCredentials(provider, call))
+        return failure(provider, call, 403, FORBIDDEN[provider](call.params[ACCOUNT_PARAM[provider]] ?? ''));
       const handler = methods[method as keyof typeof methods];
       if (!handler) return failure(provider, call, 405, `${method} is not allowed here`);
       return handler(call);
@@ -756,6 +1064,8 @@ export async function startFakeProviders(state: FakeState = emptyState()): Promi
       ).length;
     },
     reset(fresh: FakeState = emptyState()) {
+      // The previous scenario's optional fields (expectedCredentials) go too.
+      for (const key of Object.keys(state) as (keyof FakeState)[]) if (!(key in fresh)) delete state[key];
       Object.assign(state, fresh);
       requests.length = 0;
       faults.length = 0;

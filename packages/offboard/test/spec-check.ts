@@ -59,6 +59,17 @@ export const SPEC_GAPS: readonly SpecGap[] = [
       "the spec's shared Forbidden response has no body, yet Gcore's 403s carry { message } (both IAM specs " +
       'document it for the user deletes) and the policy reads it to tell "no permission" from "active tokens"',
   },
+  {
+    spec: 'gcore-iam-reseller',
+    method: 'GET',
+    path: '/iam/clients',
+    status: 403,
+    schema: '#/components/schemas/DeleteUserForbiddenError',
+    why:
+      'the spec (like Gcore\'s definition of "Get clients") declares only 200 and 401, yet a key without the ' +
+      "reseller's rights is refused with 403 { message }, as Gcore documents for its other Reseller operations; " +
+      'discovery must tell "this key cannot list accounts" from a failure',
+  },
 ];
 
 /** An answer as it goes out: status, headers (any case) and the JSON body, absent when none is sent. */
