@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type TempDir, tempDir } from '@offboard/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyState, type FakeProviders, fakeEnv, SECRETS, startFakeProviders } from '../test/fake-providers.js';
-import { CONFIG_ALL_FOUR as ALL_FOUR, IDS, runCli } from '../test/harness.js';
+import { CONFIG_ALL_FOUR as ALL_FOUR, IDS, offboarderFor, runCli } from '../test/harness.js';
 import { main } from './cli.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
@@ -516,5 +516,35 @@ describe('offboard by email', () => {
     expect(printed.results).toEqual([]);
     expect(printed.discovery.find((entry) => entry.provider === 'liveperson')?.error).toEqual(expect.any(String));
     expect(fake.count('DELETE')).toBe(0);
+  });
+
+  it('leaves the accounts a stopped run did not reach unsearched, each named, never "not found"', async () => {
+    const accounts = ['a', 'b', 'c'].map((letter) => letter.repeat(32));
+    for (const account of accounts) fake.state.cloudflare.add(`${account}/${IDS.uuid(1)}`);
+    fake.state.cloudflare.emails = new Map([[IDS.uuid(1), 'alice@corp.example']]);
+    const offboarder = offboarderFor(fake, {
+      concurrency: 1,
+      config: {
+        file: 'offboard.yaml',
+        accounts: accounts.map((account, index) => ({
+          provider: 'cloudflare',
+          account,
+          where: `offboard.yaml:${index + 2}`,
+        })),
+      },
+    });
+    try {
+      const searching = offboarder.discover(['alice@corp.example']);
+      offboarder.stop();
+      const { entries, targets } = await searching;
+      expect(entries.map((entry) => [entry.account, entry.users, entry.error])).toEqual([
+        [accounts[0], [IDS.uuid(1)], undefined],
+        [accounts[1], [], 'the run was stopped before this search'],
+        [accounts[2], [], 'the run was stopped before this search'],
+      ]);
+      expect(targets).toHaveLength(1);
+    } finally {
+      await offboarder.close();
+    }
   });
 });

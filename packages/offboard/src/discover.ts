@@ -100,6 +100,49 @@ export interface DiscoverOptions {
   readonly stopped: () => boolean;
 }
 
+/** What the search of one account gave: the users found by address, or why it could not be made. */
+interface Searched {
+  readonly users: ReadonlyMap<string, readonly string[]>;
+  readonly elsewhere?: ReadonlyMap<string, readonly string[]>;
+  readonly error?: string;
+}
+
+/**
+ * One account's search by its provider. Searches made with one client share `shared` (a walk of
+ * a directory that spans accounts, say); any failure leaves the account unsearched, never "absent".
+ */
+async function searchAccount(
+  configured: AccountConfig,
+  emails: readonly string[],
+  { registry, clients }: DiscoverOptions,
+  shared: Map<unknown, Map<string, Promise<unknown>>>,
+  warnings: Set<string>,
+): Promise<Searched> {
+  const accountClients = clients.for(configured.provider, configured.account);
+  const memo = shared.get(accountClients) ?? new Map<string, Promise<unknown>>();
+  shared.set(accountClients, memo);
+  try {
+    const found = await registry.module(configured.provider).discover!({
+      account: configured.account,
+      emails,
+      clients: accountClients,
+      log: new StepLog({ provider: configured.provider, account: configured.account, user: '' }, 'plan'),
+      once: <T>(key: string, work: () => Promise<T>): Promise<T> => {
+        let promise = memo.get(key) as Promise<T> | undefined;
+        if (!promise) {
+          promise = work();
+          memo.set(key, promise);
+        }
+        return promise;
+      },
+    });
+    for (const warning of found.warnings ?? []) warnings.add(`${configured.provider}: ${warning}`);
+    return { users: found.users, ...(found.elsewhere ? { elsewhere: found.elsewhere } : {}) };
+  } catch (error) {
+    return { users: new Map(), error: describe(error) };
+  }
+}
+
 /** Searches every configured account for `emails` (canonical, distinct; see checkPeople). */
 export async function discover(
   emails: readonly string[],
@@ -115,37 +158,14 @@ export async function discover(
   }
   const shared = new Map<unknown, Map<string, Promise<unknown>>>();
   const warnings = new Set<string>();
-  type Searched = { readonly users: ReadonlyMap<string, readonly string[]>; readonly error?: string };
-  const searches = await runBounded(
+  // By account: a stopped run leaves some unsearched (runBounded then returns only the ones that ran).
+  const searches = new Map<AccountConfig, Searched>();
+  await runBounded(
     config.accounts,
     options.concurrency,
     () => undefined,
-    async (configured: AccountConfig): Promise<Searched & { elsewhere?: ReadonlyMap<string, readonly string[]> }> => {
-      const module = registry.module(configured.provider);
-      const accountClients = clients.for(configured.provider, configured.account);
-      try {
-        const memo = shared.get(accountClients) ?? new Map<string, Promise<unknown>>();
-        shared.set(accountClients, memo);
-        const log = new StepLog({ provider: configured.provider, account: configured.account, user: '' }, 'plan');
-        const found = await module.discover!({
-          account: configured.account,
-          emails,
-          clients: accountClients,
-          log,
-          once: <T>(key: string, work: () => Promise<T>): Promise<T> => {
-            let promise = memo.get(key) as Promise<T> | undefined;
-            if (!promise) {
-              promise = work();
-              memo.set(key, promise);
-            }
-            return promise;
-          },
-        });
-        for (const warning of found.warnings ?? []) warnings.add(`${configured.provider}: ${warning}`);
-        return { users: found.users, ...(found.elsewhere ? { elsewhere: found.elsewhere } : {}) };
-      } catch (error) {
-        return { users: new Map(), error: describe(error) };
-      }
+    async (configured) => {
+      searches.set(configured, await searchAccount(configured, emails, options, shared, warnings));
     },
     { stopped: options.stopped },
   );
@@ -158,12 +178,15 @@ export async function discover(
   const configuredAccounts = new Set(config.accounts.map((account) => `${account.provider}/${account.account}`));
   for (const email of emails) {
     const elsewhere = new Map<string, Set<string>>();
-    config.accounts.forEach((configured, index) => {
+    for (const configured of config.accounts) {
       const { provider, account } = configured;
-      const searched: Searched = searches[index] ?? { users: new Map(), error: 'not searched: the run was stopped' };
+      const searched: Searched = searches.get(configured) ?? {
+        users: new Map(),
+        error: 'the run was stopped before this search',
+      };
       const users = [...(searched.users.get(email) ?? [])];
       entries.push({ email, provider, account, users, ...(searched.error ? { error: searched.error } : {}) });
-      for (const other of searches[index]?.elsewhere?.get(email) ?? []) {
+      for (const other of searched.elsewhere?.get(email) ?? []) {
         if (configuredAccounts.has(`${provider}/${other}`)) continue;
         const accounts = elsewhere.get(provider) ?? new Set();
         accounts.add(other);
@@ -179,7 +202,7 @@ export async function discover(
           steps: [],
           reason: `${users.length} users in account ${account} have the address ${email} (${users.join(', ')}): nothing guessed; offboard the right one by id`,
         });
-        return;
+        continue;
       }
       if (users.length === 1) {
         let target: Target;
@@ -197,15 +220,15 @@ export async function discover(
             steps: [],
             reason: `the provider listed a user id that breaks its own rules: ${error.message}`,
           });
-          return;
+          continue;
         }
         const key = targetKey(target);
         // Two addresses of one user (two people listed for one account holder): one target.
-        if (seen.has(key)) return;
+        if (seen.has(key)) continue;
         seen.add(key);
         targets.push({ ...target, email });
       }
-    });
+    }
     for (const [provider, accounts] of elsewhere)
       unconfigured.push({ email, provider, accounts: [...accounts].sort(compareIds) });
   }
