@@ -248,13 +248,8 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
   }
 
   const [mode, ...extra] = positionals;
-  const showProgress = !values.json && io.stderr.isTTY === true;
-  const progress = showProgress
-    ? new cliProgress.SingleBar(
-        { stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
+  // A progress bar on a terminal, for more than one target (made once the targets are known).
+  let progress: cliProgress.SingleBar | undefined;
   let input: Input;
   let config: OffboardConfig | undefined;
   let offboarder: Offboarder;
@@ -311,8 +306,13 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
     } else {
       targets = input.targets;
     }
-    const runs = targets.length > 1 || discovery !== undefined;
-    if (runs && showProgress) progress?.start(targets.length, 0);
+    if (!values.json && io.stderr.isTTY === true && targets.length > 1) {
+      progress = new cliProgress.SingleBar(
+        { stream: io.stderr as NodeJS.WriteStream, format: `${mode} [{bar}] {value}/{total} targets` },
+        cliProgress.Presets.shades_classic,
+      );
+      progress.start(targets.length, 0);
+    }
     const ran = offboarder.stopped ? [] : await offboarder.run(mode as Mode, targets);
     progress?.stop();
     const results = discovery ? byPerson(discovery, ran) : ran;
