@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { json, type RecordedRequest, startServer, type TestOptions, type TestServer } from '../test/helpers.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { json, type RecordedRequest, serverPerTest, type TestOptions } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import type { ApiDefinition } from './definition.js';
 import { APIUserAbortError, InternalServerError, ValidationError } from './errors.js';
@@ -104,14 +104,10 @@ interface PagedPaths {
   };
 }
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const servers = serverPerTest();
 
 async function serve(handler: (url: URL, request: RecordedRequest) => unknown) {
-  server = await startServer((request, response) => {
+  const server = await servers.serve((request, response) => {
     const answer = handler(new URL(request.url, 'http://127.0.0.1'), request);
     if (typeof answer === 'number') json(response, answer, { message: `status ${answer}` });
     else json(response, 200, answer);
@@ -124,7 +120,7 @@ async function serve(handler: (url: URL, request: RecordedRequest) => unknown) {
     ),
     pagedApi,
   );
-  const queries = () => server!.requests.map((request) => new URL(request.url, 'http://127.0.0.1').search);
+  const queries = () => servers.current.requests.map((request) => new URL(request.url, 'http://127.0.0.1').search);
   return { client, queries };
 }
 
@@ -175,7 +171,7 @@ describe('offset pagination', () => {
     );
     expect(items.map((user) => user.id)).toEqual([2, 3, 4, 5, 6, 7]);
     expect(queries()).toEqual(['?q=ada&limit=3&offset=1', '?q=ada&limit=3&offset=4']);
-    expect(server!.requests.map((request) => request.headers['x-trace'])).toEqual(['t-1', 't-1']);
+    expect(servers.current.requests.map((request) => request.headers['x-trace'])).toEqual(['t-1', 't-1']);
   });
 
   it('advances by the items received, so a server that caps the page size skips nothing', async () => {
@@ -194,7 +190,7 @@ describe('offset pagination', () => {
       return { count: 99, next: 'always', results: offset < 4 ? users(offset + 1, 2) : [] };
     });
     expect((await collect(client.paginate('/users'))).items).toHaveLength(4);
-    expect(server!.requests).toHaveLength(3);
+    expect(servers.current.requests).toHaveLength(3);
   });
 
   it('throws a PaginationError when a page repeats the previous one, after yielding the first', async () => {
@@ -204,7 +200,7 @@ describe('offset pagination', () => {
     expect(error).toBeInstanceOf(PaginationError);
     expect((error as PaginationError).page).toBe(2);
     expect((error as Error).message).toMatch(/page 2 \(offset=2\) repeats the previous page.*ignore `offset`/);
-    expect(server!.requests).toHaveLength(2);
+    expect(servers.current.requests).toHaveLength(2);
   });
 
   it('stops a server that never ends at maxPages', async () => {
@@ -217,7 +213,7 @@ describe('offset pagination', () => {
     expect(items).toHaveLength(8);
     expect(error).toBeInstanceOf(PaginationError);
     expect((error as Error).message).toContain('more than 4 pages (maxPages)');
-    expect(server!.requests).toHaveLength(4);
+    expect(servers.current.requests).toHaveLength(4);
   });
 
   it('refuses a bad maxPages and a path that does not page, sending nothing', async () => {
@@ -230,7 +226,7 @@ describe('offset pagination', () => {
     const { error } = await collect(wrong as AsyncIterable<unknown>);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toContain('GET /users/{userId} does not page');
-    expect(server!.requests).toHaveLength(0);
+    expect(servers.current.requests).toHaveLength(0);
   });
 
   it('throws a PaginationError when the answer has no list where the spec puts it', async () => {
@@ -283,7 +279,7 @@ describe('page pagination', () => {
     expect(items.map((member) => member.id)).toEqual(['m1a', 'm1b', 'm2a', 'm2b']);
     expect(error).toBeInstanceOf(InternalServerError);
     // maxRetries: 0 reached every page: one request each, none retried.
-    expect(server!.requests).toHaveLength(3);
+    expect(servers.current.requests).toHaveLength(3);
   });
 
   it('throws a PaginationError when the server ignores `page`', async () => {
@@ -311,6 +307,6 @@ describe('page pagination', () => {
       })(),
     ).rejects.toBeInstanceOf(APIUserAbortError);
     expect(seen).toEqual(['m1a', 'm1b']);
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 });

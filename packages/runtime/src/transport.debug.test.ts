@@ -1,14 +1,6 @@
 // The debug log: one line per attempt that got an answer or failed, against loopback servers.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type Handler,
-  json,
-  startServer,
-  type TestOptions,
-  type TestPaths,
-  type TestServer,
-  testApi,
-} from '../test/helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { json, serverPerTest, type TestOptions, type TestPaths, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import { APIConnectionError, APIUserAbortError, NotFoundError } from './errors.js';
 
@@ -16,23 +8,14 @@ const TOKEN = 'tok_live_5e4f3a2b9a8b7c6d';
 const USER = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415';
 const ms = '\\d+ms';
 
-let server: TestServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: Handler) {
-  server = await startServer(handler);
-  return server;
-}
+const servers = serverPerTest();
+const { serve } = servers;
 
 function client(lines: string[], options: Record<string, unknown> = {}) {
   return createApiClient<TestPaths, TestOptions>(
     testApi,
     {
-      baseUrl: server!.url,
+      baseUrl: servers.current.url,
       accessToken: TOKEN,
       env: {},
       initialRetryDelayMs: 1,
@@ -124,8 +107,8 @@ describe('the debug log', () => {
 
   it('says refused when nothing listens, and aborted when the caller aborts in flight', async () => {
     await serve(() => undefined);
-    const closed = server!.url;
-    await server!.close();
+    const closed = servers.current.url;
+    await servers.current.close();
     const refusedLines: string[] = [];
     await settle(get(client(refusedLines, { baseUrl: closed, maxRetries: 0 })));
     expect(refusedLines).toEqual([expect.stringMatching(new RegExp(`^GET /accounts/acme/users/1 refused ${ms}$`))]);
@@ -134,7 +117,7 @@ describe('the debug log', () => {
     const lines: string[] = [];
     const controller = new AbortController();
     const call = settle(get(client(lines), { signal: controller.signal }));
-    await vi.waitFor(() => expect(server!.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(servers.current.requests).toHaveLength(1));
     controller.abort(new Error('user pressed ^C'));
     expect(await call).toBeInstanceOf(APIUserAbortError);
     await vi.waitFor(() => expect(lines).toHaveLength(1));
@@ -164,7 +147,7 @@ describe('the debug log', () => {
     );
     const lines: string[] = [];
     await remove(client(lines), { v: '4.0', key: TOKEN, encoded: `a ${TOKEN}/` });
-    expect(server!.requests[0]?.url).toContain(TOKEN); // it was sent: only the line hides it
+    expect(servers.current.requests[0]?.url).toContain(TOKEN); // it was sent: only the line hides it
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(TOKEN);
     expect(lines[0]).not.toContain(TOKEN.slice(4));
@@ -190,7 +173,7 @@ describe('the debug log', () => {
   it('never prints the origin, even for a base URL with a path', async () => {
     await serve((_request, response) => json(response, 200, { id: 1 }));
     const lines: string[] = [];
-    await get(client(lines, { baseUrl: `${server!.url}/api/v2` }));
+    await get(client(lines, { baseUrl: `${servers.current.url}/api/v2` }));
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^GET /api/v2/accounts/acme/users/1 200 ${ms}$`))]);
     expect(lines[0]).not.toContain('127.0.0.1');
   });
@@ -232,7 +215,7 @@ describe('without a logger.debug', () => {
     await serve((_request, response) => json(response, 503, { message: 'busy' }, { 'x-request-id': 'req-1' }));
     const warnings: string[] = [];
     await settle(get(client([], { logger: { warn: (line: string) => warnings.push(line) }, maxRetries: 1 })));
-    expect(server!.requests).toHaveLength(2);
+    expect(servers.current.requests).toHaveLength(2);
     expect(warnings).toEqual([]);
   });
 

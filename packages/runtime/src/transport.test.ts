@@ -1,13 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type Handler,
-  json,
-  startServer,
-  type TestOptions,
-  type TestPaths,
-  type TestServer,
-  testApi,
-} from '../test/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { json, serverPerTest, type TestOptions, type TestPaths, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import {
   APIConnectionTimeoutError,
@@ -22,22 +14,13 @@ import {
 const TOKEN = 'tok_live_9a8b7c6d5e4f3a2b';
 const USER = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415';
 
-let server: TestServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: Handler) {
-  server = await startServer(handler);
-  return server;
-}
+const servers = serverPerTest();
+const { serve } = servers;
 
 function client(options: Record<string, unknown> = {}) {
   return createApiClient<TestPaths, TestOptions>(
     testApi,
-    { baseUrl: server!.url, accessToken: TOKEN, env: {}, ...options },
+    { baseUrl: servers.current.url, accessToken: TOKEN, env: {}, ...options },
     'x/1',
   );
 }
@@ -69,7 +52,7 @@ describe('only a 2xx confirms', () => {
     expect(error).toBeInstanceOf(UnexpectedStatusError);
     expect(error).toMatchObject({ status, method: 'DELETE' });
     expect((error as Error).message).toMatch(message);
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 
   it('still follows a redirect with a Location, and resolves on its 2xx', async () => {
@@ -92,7 +75,7 @@ describe('only a 2xx confirms', () => {
     const other = client();
     other.use({ onRequest: () => new Response(null, { status: 304 }) });
     expect(await settle(remove(other))).toBeInstanceOf(UnexpectedStatusError);
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 });
 
@@ -120,7 +103,7 @@ describe('a status that arrived is kept when its body cannot be read', () => {
     const error = await settle(remove(client({ maxRetries: 2 })));
     expect(error).toBeInstanceOf(APIResponseBodyError);
     expect(error).toMatchObject({ status: 200 });
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 
   it('a body that stalls after the headers times out under the same per-attempt timeout', async () => {
@@ -180,7 +163,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     await serve((_request, response) => json(response, 503, { message: 'busy' }));
     const { signal, reason } = abortAfter(100);
     expectAbort(await settle(remove(client({ initialRetryDelayMs: 10_000 }), { signal })), reason);
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 
   it('while waiting for a paced turn', async () => {
@@ -189,7 +172,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     await remove(api);
     const { signal, reason } = abortAfter(30);
     expectAbort(await settle(remove(api, { signal })), reason);
-    expect(server!.requests).toHaveLength(1);
+    expect(servers.current.requests).toHaveLength(1);
   });
 
   it('during the body read of a 2xx: the status that arrived is on the error', async () => {
@@ -217,7 +200,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     await serve((_request, response) => json(response, 200, { ok: true }));
     const reason = new Error('too late');
     expectAbort(await settle(remove(client(), { signal: AbortSignal.abort(reason) })), reason);
-    expect(server!.requests).toHaveLength(0);
+    expect(servers.current.requests).toHaveLength(0);
   });
 
   it('while a token provider is still fetching the token: nothing is sent', async () => {
@@ -225,7 +208,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     const api = client({ accessToken: () => new Promise<string>(() => undefined) });
     const { signal, reason } = abortAfter(30);
     expectAbort(await settle(remove(api, { signal })), reason);
-    expect(server!.requests).toHaveLength(0);
+    expect(servers.current.requests).toHaveLength(0);
   });
 
   it('in a middleware that waits, or that throws its own error when the signal aborts', async () => {
@@ -244,7 +227,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     });
     const second = abortAfter(30);
     expectAbort(await settle(remove(throwing, { signal: second.signal })), second.reason);
-    expect(server!.requests).toHaveLength(0);
+    expect(servers.current.requests).toHaveLength(0);
   });
 
   it('while a hook resolves the base URL: nothing is sent', async () => {
@@ -254,7 +237,7 @@ describe('caller abort: always an APIUserAbortError, its reason the cause', () =
     });
     const { signal, reason } = abortAfter(30);
     expectAbort(await settle(remove(api, { signal })), reason);
-    expect(server!.requests).toHaveLength(0);
+    expect(servers.current.requests).toHaveLength(0);
   });
 
   it('an abort without a reason still has one: the AbortError the signal made', async () => {
@@ -283,8 +266,11 @@ describe('middleware returning a real Request', () => {
       body: { email: 'a@example.com' },
     });
     expect(data).toEqual({ id: 1 });
-    expect(server!.requests[0]).toMatchObject({ method: 'POST', body: '{"email":"a@example.com"}' });
-    expect(server!.requests[0]?.headers).toMatchObject({ 'x-trace': 'trace-1', authorization: `Bearer ${TOKEN}` });
+    expect(servers.current.requests[0]).toMatchObject({ method: 'POST', body: '{"email":"a@example.com"}' });
+    expect(servers.current.requests[0]?.headers).toMatchObject({
+      'x-trace': 'trace-1',
+      authorization: `Bearer ${TOKEN}`,
+    });
   });
 
   it('a middleware may change the URL', async () => {
@@ -295,7 +281,7 @@ describe('middleware returning a real Request', () => {
         new Request(request.url.replace('/users/7', '/users/8'), { method: request.method, headers: request.headers }),
     });
     await api.GET('/accounts/{accountId}/users/{userId}', { params: { path: { accountId: 'acme', userId: 7 } } });
-    expect(server!.requests.map((request) => request.url)).toEqual(['/accounts/acme/users/8']);
+    expect(servers.current.requests.map((request) => request.url)).toEqual(['/accounts/acme/users/8']);
   });
 });
 

@@ -1,6 +1,7 @@
 // Test fixtures: a small api definition (no provider) and loopback servers that record requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoopbackServer, readBody, startLoopbackServer } from '@offboard/test-utils';
+import { afterEach } from 'vitest';
 import type { CredentialValue } from '../src/auth.js';
 import type { BaseClientOptions } from '../src/client.js';
 import type { ApiDefinition } from '../src/definition.js';
@@ -127,6 +128,28 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     handler(recorded, response);
   });
   return Object.assign(server, { requests });
+}
+
+/**
+ * One loopback server per test: `serve(handler)` starts it, `current` is it (a test that has not
+ * started one fails when it asks), and it is stopped after every test.
+ */
+export function serverPerTest(): { serve(handler: Handler): Promise<TestServer>; readonly current: TestServer } {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    async serve(handler) {
+      server = await startServer(handler);
+      return server;
+    },
+    get current() {
+      if (!server) throw new Error('no server started in this test');
+      return server;
+    },
+  };
 }
 
 export function json(
