@@ -13,6 +13,7 @@
 // them, so the test that caused it fails. Fault actions are exempt only as CHECKED_BY_ACTION says.
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answers } from '@offboard/test-utils';
 import { bundledSpec, providerSpecs } from './spec-check.js';
 
 export interface GcoreToken {
@@ -267,64 +268,18 @@ const liveTokens = (state: FakeState['gcore'], user: number, account?: number) =
 
 const gcoreEmail = (gcore: FakeState['gcore'], id: number) => gcore.emails?.get(id) ?? `user${id}@example.com`;
 
-/** A user as the Reseller API lists it among an account's users: the IAM user without its accounts. */
-const gcoreResellerUser = (gcore: FakeState['gcore'], id: number, accounts: ReadonlySet<number>) => ({
-  id,
-  email: gcoreEmail(gcore, id),
-  name: `User ${id}`,
-  lang: 'en',
-  phone: null,
-  company: 'Example Ltd',
-  reseller: 1,
-  client: [...accounts][0] ?? 0,
-  deleted: false,
-  groups: [{ id: 2, name: 'Users' }],
-  activated: true,
-  sso_auth: false,
-  two_fa: false,
-  auth_types: ['password'],
-});
-
-/** A user as the IAM API lists it, with every account it is in. */
-const gcoreUser = (gcore: FakeState['gcore'], id: number, accounts: ReadonlySet<number>) => ({
-  ...gcoreResellerUser(gcore, id, accounts),
-  user_type: 'common',
-  is_active: true,
-  client_and_roles: [...accounts].map((client_id) => ({
-    client_id,
-    client_company_name: `Account ${client_id}`,
-    user_id: id,
-    user_roles: ['2'],
-  })),
-});
+/** A Gcore user as the IAM API lists it, with every account it is in. */
+const gcoreUser = (gcore: FakeState['gcore'], id: number, accounts: ReadonlySet<number>) =>
+  answers.gcoreUser(id, gcoreEmail(gcore, id), [...accounts]);
 
 /** A client account as the Reseller API lists it, with its users (sorted by id). */
-function gcoreClient(gcore: FakeState['gcore'], account: number, users: readonly number[]) {
-  const owner = users[0] ?? 0;
-  return {
-    id: account,
-    users: users.map((user) => gcoreResellerUser(gcore, user, gcore.users.get(user) ?? new Set())),
-    email: `account${account}@example.com`,
-    phone: null,
-    name: `Account ${account}`,
-    status: 'active',
-    companyName: `Account ${account}`,
-    currentUser: owner,
-    capabilities: ['CDN'],
-    entryBaseDomain: null,
-    signup_process: 'sign_up_full',
-    deleted: false,
-    bill_type: 'prepaid',
-    custom_id: null,
-    country_code: 'GB',
-    is_test: false,
-    has_active_admin: true,
-    seller: null,
-    resellers: 1,
-    client_type: 'common',
-    owner,
-  };
-}
+const gcoreClient = (gcore: FakeState['gcore'], account: number, users: readonly number[]) =>
+  answers.gcoreClient(
+    account,
+    users.map((user) =>
+      answers.gcoreResellerUser(user, gcoreEmail(gcore, user), [...(gcore.users.get(user) ?? [])][0] ?? 0),
+    ),
+  );
 
 /** Every account some user is in, sorted, with its users (sorted). */
 function gcoreAccounts(gcore: FakeState['gcore']): Map<number, number[]> {
@@ -361,34 +316,12 @@ function revokeGcoreAccess(state: FakeState['gcore'], user: number, account: num
   if (accounts?.size === 0) state.users.delete(user);
 }
 
-const cloudflareUser = (cloudflare: FakeState['cloudflare'], id: string) => ({
-  id,
-  email: cloudflare.emails?.get(id) ?? `${id.slice(0, 8)}@example.com`,
-  name: 'Access user',
-  uid: id.replaceAll('-', ''),
-  seat_uid: id.replaceAll('-', '').split('').reverse().join(''),
-  access_seat: true,
-  gateway_seat: false,
-  active_device_count: 0,
-  last_successful_login: '2026-01-02T00:00:00Z',
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-02T00:00:00Z',
-});
+const cloudflareUser = (cloudflare: FakeState['cloudflare'], id: string) =>
+  answers.cloudflareUser(id, cloudflare.emails?.get(id) ?? `${id.slice(0, 8)}@example.com`);
 
 const nscaleSubject = (nscale: FakeState['nscale'], id: string) => nscale.emails?.get(id) ?? `${id}@example.com`;
 
-const nscaleOrganization = (id: string) => ({
-  metadata: {
-    id,
-    name: `organization-${id.slice(0, 8)}`,
-    creationTime: '2026-01-01T00:00:00Z',
-    provisioningStatus: 'provisioned',
-    healthStatus: 'healthy',
-  },
-  spec: { organizationType: 'adhoc' },
-});
-
-const cloudflareSuccess = (result: unknown) => ({ success: true, errors: [], messages: [], result });
+const { cloudflareSuccess, nscaleOrganization } = answers;
 
 const livepersonUser = (liveperson: FakeState['liveperson'], id: string, deleted: boolean) => ({
   id: Number(id),
@@ -709,18 +642,7 @@ export const RESOURCES: readonly Resource[] = [
           .map((key) => key.split('/')[1]!);
         return answer(
           200,
-          users.map((id) => ({
-            metadata: {
-              id,
-              name: 'undefined',
-              organizationId: organization,
-              creationTime: '2026-01-01T00:00:00Z',
-              provisioningStatus: 'provisioned',
-              healthStatus: 'healthy',
-            },
-            spec: { subject: nscaleSubject(state.nscale, id), state: 'active', groupIDs: [] },
-            status: {},
-          })),
+          users.map((id) => answers.nscaleUser(id, nscaleSubject(state.nscale, id), organization)),
         );
       },
     },

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot, startLoopbackServer, tempDir } from '@offboard/test-utils';
+import { answers, repoRoot, startLoopbackServer, tempDir } from '@offboard/test-utils';
 import { timed } from './measure.js';
 
 export const PROVIDERS = ['gcore', 'cloudflare', 'nscale', 'liveperson'] as const;
@@ -86,31 +86,9 @@ class Directory {
   }
 }
 
-// The answers, in the shapes the specs give (as packages/offboard/test/fake-providers.ts, whose
-// answers are checked against the specs, builds them).
-const gcoreUser = (directory: Directory, index: number) => {
-  const id = 1_000_000 + index;
-  const client = Number(ACCOUNTS.gcore);
-  return {
-    id,
-    email: directory.email(index),
-    name: `User ${id}`,
-    lang: 'en',
-    phone: null,
-    company: 'Example Ltd',
-    reseller: 1,
-    client,
-    deleted: false,
-    groups: [{ id: 2, name: 'Users' }],
-    activated: true,
-    sso_auth: false,
-    two_fa: false,
-    auth_types: ['password'],
-    user_type: 'common',
-    is_active: true,
-    client_and_roles: [{ client_id: client, client_company_name: 'Example Ltd', user_id: id, user_roles: ['2'] }],
-  };
-};
+// The answers, in the shapes the specs give (the builders the offboard tests' spec-checked fake uses).
+const gcoreUser = (directory: Directory, index: number) =>
+  answers.gcoreUser(1_000_000 + index, directory.email(index), [Number(ACCOUNTS.gcore)]);
 
 /**
  * The account holding the user, as the Reseller API lists it for `users_email`. Gcore does not
@@ -118,78 +96,22 @@ const gcoreUser = (directory: Directory, index: number) => {
  * (otherwise every answer would carry the account's 50,000 users).
  */
 const gcoreResellerAccount = (directory: Directory, index: number) => {
-  const { client_and_roles: _, user_type: __, is_active: ___, ...user } = gcoreUser(directory, index);
-  const id = Number(ACCOUNTS.gcore);
-  return {
-    id,
-    users: [user],
-    email: `account${id}@example.com`,
-    phone: null,
-    name: `Account ${id}`,
-    status: 'active',
-    companyName: 'Example Ltd',
-    currentUser: user.id,
-    capabilities: ['CDN'],
-    entryBaseDomain: null,
-    signup_process: 'sign_up_full',
-    deleted: false,
-    bill_type: 'prepaid',
-    custom_id: null,
-    country_code: 'GB',
-    is_test: false,
-    has_active_admin: true,
-    seller: null,
-    resellers: 1,
-    client_type: 'common',
-    owner: user.id,
-  };
+  const account = Number(ACCOUNTS.gcore);
+  return answers.gcoreClient(account, [answers.gcoreResellerUser(1_000_000 + index, directory.email(index), account)]);
 };
 
-const cloudflareUser = (directory: Directory, index: number) => {
-  const id = Directory.id('cloudflare', index);
-  return {
-    id,
-    email: directory.email(index),
-    name: 'Access user',
-    uid: id.replaceAll('-', ''),
-    seat_uid: id.replaceAll('-', '').split('').reverse().join(''),
-    access_seat: true,
-    gateway_seat: false,
-    active_device_count: 0,
-    last_successful_login: '2026-01-02T00:00:00Z',
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-02T00:00:00Z',
-  };
-};
+const cloudflareUser = (directory: Directory, index: number) =>
+  answers.cloudflareUser(Directory.id('cloudflare', index), directory.email(index));
 
 const cloudflareEnvelope = (
   result: unknown[],
   info: { page: number; per_page: number; total_count: number; total_pages: number },
-) => ({ success: true, errors: [], messages: [], result, result_info: { ...info, count: result.length } });
+) => ({ ...answers.cloudflareSuccess(result), result_info: { ...info, count: result.length } });
 
-const nscaleUser = (directory: Directory, index: number) => ({
-  metadata: {
-    id: Directory.id('nscale', index),
-    name: 'undefined',
-    organizationId: ACCOUNTS.nscale,
-    creationTime: '2026-01-01T00:00:00Z',
-    provisioningStatus: 'provisioned',
-    healthStatus: 'healthy',
-  },
-  spec: { subject: directory.email(index), state: 'active', groupIDs: [] },
-  status: {},
-});
+const nscaleUser = (directory: Directory, index: number) =>
+  answers.nscaleUser(Directory.id('nscale', index), directory.email(index), ACCOUNTS.nscale);
 
-const nscaleOrganization = {
-  metadata: {
-    id: ACCOUNTS.nscale,
-    name: 'organization-bench',
-    creationTime: '2026-01-01T00:00:00Z',
-    provisioningStatus: 'provisioned',
-    healthStatus: 'healthy',
-  },
-  spec: { organizationType: 'adhoc' },
-};
+const nscaleOrganization = answers.nscaleOrganization(ACCOUNTS.nscale);
 
 // `select=id,loginName,email`: only those fields.
 const livepersonUser = (directory: Directory, index: number) => ({
