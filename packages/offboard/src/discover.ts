@@ -3,13 +3,12 @@
 // has exactly one entry per configured account — the users found there, none (searched and not
 // found: absence is evidence too), or the error that kept the account from being searched
 // (absence unproven). The targets found run through the policies like any others.
-import { APIUserAbortError } from '@offboard/runtime';
 import type { Clients } from './clients.js';
 import type { AccountConfig, OffboardConfig } from './config.js';
 import { canonicalEmail, showValue } from './provider.js';
 import type { Registry } from './registry.js';
 import { runBounded } from './schedule.js';
-import { StepLog } from './steps.js';
+import { describeError, StepLog } from './steps.js';
 import { InputError, type Target, type TargetResult, targetKey } from './types.js';
 
 /** One person in one configured account: the users found, or why the account could not be searched. */
@@ -88,11 +87,6 @@ export function checkPeople(people: readonly { readonly email: unknown; readonly
   });
 }
 
-function describe(error: unknown): string {
-  if (error instanceof APIUserAbortError) return 'interrupted before the search finished';
-  return error instanceof Error ? error.message : String(error);
-}
-
 export interface DiscoverOptions {
   readonly registry: Registry;
   readonly clients: Clients;
@@ -139,7 +133,7 @@ async function searchAccount(
     for (const warning of found.warnings ?? []) warnings.add(`${configured.provider}: ${warning}`);
     return { users: found.users, ...(found.elsewhere ? { elsewhere: found.elsewhere } : {}) };
   } catch (error) {
-    return { users: new Map(), error: describe(error) };
+    return { users: new Map(), error: describeError(error) };
   }
 }
 

@@ -71,13 +71,25 @@ function pad(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
+/** The items by key, keys in order of first appearance. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
 /** Per person, where they were searched: the users found, not found, or why the account could not be searched. */
 function people(discovery: Discovery): string[] {
   const rows: string[][] = [['PERSON', 'PROVIDER', 'ACCOUNT', 'FOUND']];
   const notes: string[] = [];
-  const emails = [...new Set(discovery.entries.map((entry) => entry.email))];
-  for (const email of emails) {
-    const entries = discovery.entries.filter((entry) => entry.email === email);
+  // Grouped once: a run of many people must not scan every entry per person.
+  const byPerson = groupBy(discovery.entries, (entry) => entry.email);
+  const elsewhere = groupBy(discovery.unconfigured, (entry) => entry.email);
+  for (const [email, entries] of byPerson) {
     entries.forEach((entry, index) => {
       const found =
         entry.error !== undefined
@@ -93,7 +105,7 @@ function people(discovery: Discovery): string[] {
           ? `${email}: not found in the accounts searched, but not every account could be searched`
           : `${email}: found in no configured account`,
       );
-    for (const { provider, accounts } of discovery.unconfigured.filter((entry) => entry.email === email))
+    for (const { provider, accounts } of elsewhere.get(email) ?? [])
       notes.push(`${email}: also found in ${provider} accounts not in the config: ${accounts.join(', ')}`);
   }
   return [...pad(rows), ...(notes.length > 0 ? ['', ...notes.map(printable)] : [])];

@@ -2,7 +2,6 @@
 // (validation first, bounded concurrency, the journal, interruption, and turning errors into
 // outcomes).
 import { setMaxListeners } from 'node:events';
-import { APIUserAbortError } from '@offboard/runtime';
 import { Clients } from './clients.js';
 import type { OffboardConfig } from './config.js';
 import { type Discovery, discover } from './discover.js';
@@ -11,7 +10,7 @@ import { checkClientOptions, checkInteger, checkRate } from './options.js';
 import { type PolicyOptions, showValue } from './provider.js';
 import { type AnyProvider, builtInRegistry, type ClientOptionsByProvider, Registry } from './registry.js';
 import { runBounded } from './schedule.js';
-import { StepLog } from './steps.js';
+import { describeError, StepLog } from './steps.js';
 import { InputError, type Mode, type Target, type TargetResult, targetKey, type Verdict } from './types.js';
 
 export interface OffboardOptions {
@@ -56,15 +55,6 @@ export function registryOf(providers: readonly AnyProvider[] | undefined): Regis
  */
 export function canonicalTarget(target: Target, providers?: readonly AnyProvider[]): Target {
   return registryOf(providers).canonical(target);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof APIUserAbortError) {
-    return error.status === undefined
-      ? 'interrupted before the provider answered; rerun to finish'
-      : `interrupted while reading the provider's answer (${error.status}); rerun to finish`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 function planReason(verdict: Verdict): string {

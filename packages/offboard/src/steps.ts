@@ -93,6 +93,16 @@ function confirmedDespiteBody(error: unknown): number | undefined {
   return status !== undefined && status >= 200 && status < 300 ? status : undefined;
 }
 
+/** An error as a target's reason or an account's search error: an interruption says so, and to rerun. */
+export function describeError(error: unknown): string {
+  if (error instanceof APIUserAbortError) {
+    return error.status === undefined
+      ? 'interrupted before the provider answered; rerun to finish'
+      : `interrupted while reading the provider's answer (${error.status}); rerun to finish`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class StepLog {
   readonly steps: Step[] = [];
 
