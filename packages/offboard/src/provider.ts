@@ -100,6 +100,13 @@ export interface AccountMatches {
   readonly warnings?: readonly string[];
 }
 
+/** Adds `ids` to the list of `key`, each once, in order. */
+export function addIds<K, I>(lists: Map<K, I[]>, key: K, ids: readonly I[]): void {
+  const list = lists.get(key) ?? [];
+  for (const id of ids) if (!list.includes(id)) list.push(id);
+  lists.set(key, list);
+}
+
 /**
  * Runs a per-person lookup for each address, a few at a time (a provider's rate limit is shared
  * with everything else the run sends), and returns the results in the order of `emails`.
@@ -139,12 +146,7 @@ export async function matchUsers<U>(
       const email = canonicalEmail(address);
       if (sought.has(email)) matched.add(email);
     }
-    for (const email of matched) {
-      const ids = into.get(email) ?? [];
-      const userId = id(user);
-      if (!ids.includes(userId)) ids.push(userId);
-      into.set(email, ids);
-    }
+    for (const email of matched) addIds(into, email, [id(user)]);
   }
   return into;
 }

@@ -33,6 +33,7 @@ import {
   api as resellerApi,
 } from '@offboard/gcore-iam-reseller';
 import {
+  addIds,
   canonicalEmail,
   canonicalId,
   canonicalIds,
@@ -111,7 +112,7 @@ async function accountsHolding(
         .map((user) => user.id);
       if (ids.some((id) => !Number.isSafeInteger(id)))
         throw new OffboardError(`Gcore listed a user id too large to read exactly in account ${client.id}`);
-      if (ids.length > 0) held.set(client.id, [...new Set([...(held.get(client.id) ?? []), ...ids])]);
+      if (ids.length > 0) addIds(held, client.id, ids);
     }
   } catch (error) {
     if (error instanceof AuthenticationError || error instanceof PermissionDeniedError)
@@ -309,9 +310,9 @@ export const gcore = defineProvider({
     const users = new Map<string, string[]>();
     const elsewhere = new Map<string, string[]>();
     for (const user of listed) {
-      if (user.accounts.includes(clientId)) users.set(user.email, [...(users.get(user.email) ?? []), String(user.id)]);
+      if (user.accounts.includes(clientId)) addIds(users, user.email, [String(user.id)]);
       const others = user.accounts.filter((other) => other !== clientId).map(String);
-      elsewhere.set(user.email, [...new Set([...(elsewhere.get(user.email) ?? []), ...others])]);
+      addIds(elsewhere, user.email, others);
     }
     const warnings: string[] = [];
     emails.forEach((email, index) => {
@@ -322,9 +323,9 @@ export const gcore = defineProvider({
       }
       // A user the account list shows in this account is found here, even if the user list did not show it.
       const here = (held.get(clientId) ?? []).map(String);
-      if (here.length > 0) users.set(email, [...new Set([...(users.get(email) ?? []), ...here])]);
+      if (here.length > 0) addIds(users, email, here);
       const others = [...held.keys()].filter((other) => other !== clientId).map(String);
-      elsewhere.set(email, [...new Set([...(elsewhere.get(email) ?? []), ...others])]);
+      addIds(elsewhere, email, others);
     });
     return { users, elsewhere, warnings };
   },
