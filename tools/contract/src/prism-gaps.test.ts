@@ -151,6 +151,7 @@ describe('stateful fake', () => {
           return { status: 200 };
         },
       },
+      { operationId: 'iamGetUser', answer: ({ userId }) => ({ status: users.has(Number(userId)) ? 200 : 404 }) },
       {
         operationId: 'iamGetClientUserRole',
         answer: ({ clientId, userId }) => ({ status: users.get(Number(userId))?.has(Number(clientId)) ? 200 : 404 }),
@@ -170,6 +171,7 @@ describe('stateful fake', () => {
     const iam = gcoreClient({ ...base, baseUrl: fake.url, apiKey: 'gcore-key-1' });
     const reseller = resellerClient({ ...base, baseUrl: fake.url, apiKey: 'gcore-key-1' });
     const deleteUser = (userId: number) => reseller.DELETE('/iam/users/{userId}', { params: { path: { userId } } });
+    const getUser = (userId: number) => reseller.GET('/iam/users/{userId}', { params: { path: { userId } } });
     const revoke = (clientId: number, userId: number) =>
       iam.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } });
     const deleteToken = (tokenId: number) =>
@@ -210,11 +212,15 @@ describe('stateful fake', () => {
         }),
       ),
     ).toBeInstanceOf(NotFoundError);
-    // With one account left and no tokens, the user can be deleted, once.
+    // With one account left and no tokens, the user can be deleted, once; reading the user back
+    // then finds nothing (a 404 is how offboarding confirms the user is gone).
+    expect((await getUser(1001)).data).toEqual(documentedBody('gcore-iam-reseller', 'iamGetUser', 200));
     expect((await deleteUser(1001)).response.status).toBe(200);
+    expect(await failure(getUser(1001))).toMatchObject({ constructor: NotFoundError, status: 404, body: undefined });
     expect(await failure(deleteUser(1001))).toMatchObject({ constructor: NotFoundError, status: 404 });
     // Revoking a user's last account deletes the user.
     expect((await revoke(200001, 1002)).response.status).toBe(200);
+    expect(await failure(getUser(1002))).toBeInstanceOf(NotFoundError);
     expect(await failure(deleteUser(1002))).toBeInstanceOf(NotFoundError);
   });
 

@@ -49,6 +49,18 @@ export const api = {
       }
     },
     {
+      "operationId": "iamGetUser",
+      "method": "get",
+      "path": "/iam/users/{userId}",
+      "deprecated": false,
+      "pathParams": {
+        "userId": {
+          "type": "integer",
+          "minimum": 1
+        }
+      }
+    },
+    {
       "operationId": "iamDeleteUser",
       "method": "delete",
       "path": "/iam/users/{userId}",

@@ -29,7 +29,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get a user
+         * @description Returns one user by id. Offboarding calls it after deleting a user to confirm the deletion: a 404 means Gcore no longer knows the user, which is the expected outcome. A 200 means the user is still there; check `deleted` before treating that as a failure.
+         */
+        get: operations["iamGetUser"];
         put?: never;
         post?: never;
         /**
@@ -163,6 +167,50 @@ export interface components {
             /** @description The accounts on this page. */
             results: components["schemas"]["Client"][];
         };
+        /** @description A user, as reading one user by id returns it (Gcore's `UserPublic`: the IAM API's user without the list of accounts). Every field is required, as Gcore defines it. */
+        UserPublic: {
+            /** @description User id, the same in every account the user can access. */
+            readonly id: number;
+            /**
+             * Format: email
+             * @description Email address, also the login.
+             */
+            email: string;
+            /** @description Display name. */
+            name: string | null;
+            /**
+             * @description Language of the control panel and of emails.
+             * @enum {string}
+             */
+            lang: "de" | "en" | "ru" | "zh" | "az";
+            /** @description Phone number. */
+            phone: string | null;
+            /** @description Company name given by the user. */
+            company: string;
+            /** @description Id of the reseller (services provider) the user belongs to. */
+            readonly reseller: number;
+            /** @description Id of the user's own account (Gcore types it as a number). */
+            readonly client: number;
+            /** @description True when the user has been deleted. Gcore does not say whether a deleted user can still be read back (rather than answered with 404), so a caller confirming a delete treats either as gone. */
+            readonly deleted: boolean;
+            /** @description The user's roles in the current account. */
+            groups: components["schemas"]["Group"][];
+            /** @description True when the user has confirmed their email address. */
+            readonly activated: boolean;
+            /** @description True when the user can log in through SAML SSO. */
+            readonly sso_auth: boolean;
+            /** @description True when the user has turned on two-step verification. */
+            readonly two_fa: boolean;
+            /** @description Ways of logging in available to the account. */
+            auth_types: ("password" | "sso" | "github" | "google-oauth2")[];
+            /**
+             * @description Kind of user.
+             * @enum {string}
+             */
+            readonly user_type: "common" | "reseller" | "seller";
+            /** @description True when the user is active. */
+            readonly is_active: boolean;
+        };
         /** @description Why the user cannot be deleted: the caller lacks permission, the user still has access to other accounts, or the user still has active API tokens. */
         DeleteUserForbiddenError: {
             /** @description Human-readable reason for the refusal. */
@@ -179,6 +227,13 @@ export interface components {
         };
         /** @description No credentials were sent, or the API token is not valid. */
         Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description There is no user with this id (for offboarding, after a delete, the user is gone). */
+        UserNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -233,6 +288,58 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    iamGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User's ID. */
+                userId: components["parameters"]["UserID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 1001,
+                     *       "email": "jordan.lee@example.com",
+                     *       "name": "Jordan Lee",
+                     *       "lang": "en",
+                     *       "phone": null,
+                     *       "company": "Example Ltd",
+                     *       "reseller": 1,
+                     *       "client": 200001,
+                     *       "deleted": false,
+                     *       "groups": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Administrators"
+                     *         }
+                     *       ],
+                     *       "activated": true,
+                     *       "sso_auth": false,
+                     *       "two_fa": true,
+                     *       "auth_types": [
+                     *         "password"
+                     *       ],
+                     *       "user_type": "common",
+                     *       "is_active": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UserNotFound"];
         };
     };
     iamDeleteUser: {

@@ -18,6 +18,11 @@ export default defineProvider<Client, OperationId>({
       expectTypeOf(result.data).toEqualTypeOf<Schemas['ClientsPaginatedArray']>();
       return result;
     },
+    async iamGetUser(client, init) {
+      const result = await client.GET('/iam/users/{userId}', { params: { path: { userId: 1001 } }, ...init });
+      expectTypeOf(result.data).toEqualTypeOf<Schemas['UserPublic']>();
+      return result;
+    },
     async iamDeleteUser(client, init) {
       const result = await client.DELETE('/iam/users/{userId}', { params: { path: { userId: 1001 } }, ...init });
       expectTypeOf(result.data).toEqualTypeOf<undefined>();
