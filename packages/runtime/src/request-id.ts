@@ -41,12 +41,24 @@ export function safeRequestId(value: string): string {
   return cut.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The request ids of the answers a client returned, redacted with that client's credentials. */
+const redactedIds = new WeakMap<object, string | null>();
+
+/** Records the request id of an answer a client returns, already redacted and made safe. */
+export function rememberRequestId(response: object, requestId: string | undefined): void {
+  redactedIds.set(response, requestId ?? null);
+}
+
 /**
  * The provider's id for the request a response answers (`x-request-id`, `request-id`,
  * `x-trace-id`, `x-correlation-id`, then `cf-ray`), cut to 128 characters with control
- * characters escaped; undefined when it sent none. For `const { response } = await client.GET(…)`.
+ * characters escaped; undefined when it sent none. For `const { response } = await client.GET(…)`:
+ * an answer a client returned gives its id with the client's credentials redacted (a server
+ * that echoes a credential in that header cannot get it stored or printed).
  */
 export function requestIdOf(response: Pick<Response, 'headers'>): string | undefined {
+  const remembered = redactedIds.get(response);
+  if (remembered !== undefined) return remembered ?? undefined;
   const value = requestIdHeader(response.headers);
   return value === undefined ? undefined : safeRequestId(value);
 }

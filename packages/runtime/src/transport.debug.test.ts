@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { json, serverPerTest, type TestOptions, type TestPaths, testApi } from '../test/helpers.js';
 import { createApiClient } from './client.js';
 import { APIConnectionError, APIUserAbortError, NotFoundError } from './errors.js';
+import { requestIdOf } from './request-id.js';
 
 const TOKEN = 'tok_live_5e4f3a2b9a8b7c6d';
 const USER = 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415';
@@ -156,6 +157,17 @@ describe('the debug log', () => {
         `^DELETE /accounts/acme/users/${USER}\\?v=4\\.0&key=\\[REDACTED\\]&encoded=a%20\\[REDACTED\\]%2F 200 ${ms} request-id=echo \\[REDACTED\\]$`,
       ),
     );
+  });
+
+  it('gives the request id of a success with the credential redacted (requestIdOf on the answer), logger or not', async () => {
+    await serve((request, response) =>
+      json(response, 200, { id: 1 }, { 'x-request-id': `echo ${String(request.headers.authorization)}` }),
+    );
+    for (const options of [{}, { logger: undefined }]) {
+      const { response } = await get(client([], options));
+      expect(response.headers.get('x-request-id')).toContain(TOKEN); // the header as sent
+      expect(requestIdOf(response)).toBe('echo [REDACTED]');
+    }
   });
 
   it('redacts a request id before cutting it: a secret across the cut leaves no piece', async () => {

@@ -17,7 +17,7 @@ import { NO_OPTIONS } from './options.js';
 import type { RateGate } from './rate.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import { NEVER } from './request.js';
-import { requestIdHeader, safeRequestId } from './request-id.js';
+import { rememberRequestId, requestIdHeader, safeRequestId } from './request-id.js';
 import {
   backoffDelay,
   isIdempotent,
@@ -385,7 +385,9 @@ export function createTransport(
 
       // Only a 2xx is a success (RFC 9110 §15.3); its body is read by openapi-fetch, under this timer.
       if (response.status >= 200 && response.status < 300) {
-        if (trace) logAttempt(request, trace, response.status, headerRequestId(response));
+        const requestId = headerRequestId(response);
+        rememberRequestId(response, requestId);
+        if (trace) logAttempt(request, trace, response.status, requestId);
         context.answer = { response, method: request.method, url: request.url, timeoutMs: options.timeout, timer };
         return response;
       }
