@@ -77,7 +77,7 @@ export interface CliIO {
   /** Quits at once (a second signal). */
   readonly exit?: (code: number) => void;
   /** For embedding and tests: the providers (default the built-in ones) and client options beneath the CLI's own. */
-  readonly options?: Pick<OffboardOptions, 'providers' | 'clients'>;
+  readonly options?: Pick<OffboardOptions, 'providers' | 'clients' | 'verifyDelaysMs'>;
   /** Where ./offboard.yaml is looked for. Default process.cwd(). */
   readonly cwd?: string;
 }

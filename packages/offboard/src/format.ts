@@ -2,7 +2,8 @@
 // (reasons carry providers' error messages) reaches the table with control characters escaped,
 // so an ANSI sequence or a `\r` in a message cannot rewrite what the terminal shows.
 import type { Discovery } from './discover.js';
-import type { Mode, TargetResult } from './types.js';
+import type { RunDiscovery } from './journal.js';
+import type { Mode, Step, TargetResult } from './types.js';
 
 /** How a run ended, beside its results. */
 export interface RunSummary {
@@ -17,33 +18,49 @@ export function toJson(mode: Mode, results: readonly TargetResult[], summary: Ru
     mode,
     interrupted: summary.interrupted !== undefined,
     ...(summary.interrupted ? { signal: summary.interrupted.signal, notStarted: summary.interrupted.notStarted } : {}),
-    results: results.map(({ provider, account, user, email, outcome, steps, reason }) => ({
+    results: results.map(({ provider, account, user, email, outcome, steps, reason, verified, facts }) => ({
       provider,
       account,
       user,
       ...(email === undefined ? {} : { email }),
       outcome,
-      steps: steps.map(({ method, path, status }) => ({ method, path, status })),
+      ...(verified === undefined ? {} : { verified }),
+      steps: steps.map(stepJson),
       ...(reason ? { reason } : {}),
+      ...(facts === undefined ? {} : { facts }),
     })),
     ...(summary.discovery
-      ? {
-          discovery: summary.discovery.entries.map(({ email, provider, account, users, error }) => ({
-            email,
-            provider,
-            account,
-            users,
-            ...(error === undefined ? {} : { error }),
-          })),
-          notInConfig: summary.discovery.unconfigured.map(({ email, provider, accounts }) => ({
-            email,
-            provider,
-            accounts,
-          })),
-          warnings: summary.discovery.warnings,
-        }
+      ? (({ entries, notInConfig, warnings }) => ({ discovery: entries, notInConfig, warnings }))(
+          discoveryRecord(summary.discovery),
+        )
       : {}),
   })}\n`;
+}
+
+/** A step as the JSON output, the journal and a plan give it: time and request id when there are. */
+export function stepJson({ method, path, status, at, requestId }: Step): Step {
+  return {
+    method,
+    path,
+    status,
+    ...(at === undefined ? {} : { at }),
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+/** Where people were searched, as `--json`, the journal and a saved plan keep it. */
+export function discoveryRecord(discovery: Discovery): RunDiscovery {
+  return {
+    entries: discovery.entries.map(({ email, provider, account, users, error }) => ({
+      email,
+      provider,
+      account,
+      users,
+      ...(error === undefined ? {} : { error }),
+    })),
+    notInConfig: discovery.unconfigured.map(({ email, provider, accounts }) => ({ email, provider, accounts })),
+    warnings: discovery.warnings,
+  };
 }
 
 // C0 and C1 controls (ESC, CR, BS, the 8-bit CSI U+009B...), DEL, line/paragraph separators and

@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyState, type FakeProviders, startFakeProviders } from '../test/fake-providers.js';
+import { emptyState, type FakeProviders, fakeEnv, startFakeProviders } from '../test/fake-providers.js';
 import { offboarderFor } from '../test/harness.js';
 import { Journal, type JournalEntry } from './journal.js';
 import { InputError, type Target } from './types.js';
@@ -45,22 +45,55 @@ const entries = async () =>
     .map((line) => JSON.parse(line) as JournalEntry);
 
 describe('journal', () => {
-  it('records intent, answer and outcome of every write, and nothing else', async () => {
-    await apply();
+  it('records the run, then intent and answer of every write and each outcome with its evidence, and nothing else', async () => {
+    await apply(targets, { operator: 'jordan.admin', ticket: 'HR-1234' });
     const lines = await entries();
-    const eventsOf = (target: string) => lines.filter((entry) => entry.target === target).map((entry) => entry.event);
+    expect(lines[0]).toEqual({
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      event: 'run',
+      operator: 'jordan.admin',
+      ticket: 'HR-1234',
+      tool: { name: '@offboard/offboard', version: expect.any(String) },
+      verify: true,
+      targets,
+    });
+    const eventsOf = (target: string) =>
+      lines.filter((entry) => 'target' in entry && entry.target === target).map((entry) => entry.event);
     expect(eventsOf('gcore/100/7')).toEqual(['intent', 'step', 'done']);
     expect(eventsOf('liveperson/12345678/42')).toEqual(['intent', 'step', 'done']);
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     expect(lines.find((entry) => entry.event === 'step' && entry.target === 'gcore/100/7')).toMatchObject({
       method: 'DELETE',
       path: '/iam/users/7',
       status: 200,
       final: true,
     });
-    for (const entry of lines)
-      expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(['at', 'event', 'target']));
+    const done = lines.find((entry) => entry.event === 'done' && entry.target === 'gcore/100/7');
+    expect(done).toMatchObject({ outcome: 'deleted', verified: true });
+    // Every request of the target, the verification's read last, each with its time.
+    expect(done && 'steps' in done && done.steps?.map((step) => `${step.method} ${step.path} ${step.status}`)).toEqual([
+      'GET /iam/clients/100/client-users/7 200',
+      'GET /iam/users?limit=100&offset=0 200',
+      'GET /iam/v2/clients/100/tokens?issued_by=7 200',
+      'DELETE /iam/users/7 200',
+      'GET /iam/users/7 404',
+    ]);
+    for (const entry of lines) {
+      expect(entry.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      if (entry.event !== 'run') expect(Object.keys(entry)).toEqual(expect.arrayContaining(['at', 'event', 'target']));
+      for (const step of 'steps' in entry ? (entry.steps ?? []) : []) expect(step.at).toMatch(/Z$/);
+    }
     expect(JSON.stringify(lines)).not.toMatch(/authorization|secret|bearer/i);
+  });
+
+  it('records the operator from OFFBOARD_OPERATOR, else the OS user name; refuses a control character in either', async () => {
+    await apply([targets[0]!], { env: { ...fakeEnv(fake.url), OFFBOARD_OPERATOR: 'Sam Operator' } });
+    expect((await entries())[0]).toMatchObject({ event: 'run', operator: 'Sam Operator' });
+    await rm(journal);
+    await apply([targets[1]!]);
+    expect((await entries())[0]).toMatchObject({ event: 'run', operator: userInfo().username });
+    expect(() => offboarderFor(fake, { operator: 'evil\u001b[2J' })).toThrow(InputError);
+    expect(() => offboarderFor(fake, { ticket: '' })).toThrow(/ticket must be 1 to 200 characters/);
   });
 
   it('skips finished targets on a rerun: no request at all, reported already-absent', async () => {
@@ -95,8 +128,14 @@ describe('journal', () => {
         .join('\n')}\n{"at":"t","target":"gcore/100/7","ev`,
     );
     const [gcore] = await apply([targets[0]!]);
-    expect(gcore).toMatchObject({ outcome: 'already-absent', reason: 'delete confirmed in an earlier run', steps: [] });
-    expect(fake.requests).toHaveLength(0);
+    // Not resent; only read, to verify the user is gone.
+    expect(gcore).toMatchObject({
+      outcome: 'already-absent',
+      reason: 'delete confirmed in an earlier run',
+      verified: true,
+      steps: [{ method: 'GET', path: '/iam/clients/100/client-users/7', status: 404 }],
+    });
+    expect(fake.requests.map((request) => request.method)).toEqual(['GET']);
   });
 
   it('runs a blocked target again on a rerun, where a flag can now resolve it', async () => {
@@ -235,7 +274,10 @@ describe('journal: unreadable lines', () => {
       expect(opened.confirmed(liveperson, 'DELETE', '/d')).toBeUndefined();
       expect(opened.confirmed(liveperson, 'POST', '/q')).toBeUndefined();
       expect(opened.finalConfirmed(liveperson)).toBe(false);
-      expect(opened.finished({ provider: 'nscale', account: 'o', user: 'u' })).toBe('removed');
+      expect(opened.finished({ provider: 'nscale', account: 'o', user: 'u' })).toEqual({
+        outcome: 'removed',
+        verified: false,
+      });
       expect(opened.finished({ provider: 'cloudflare', account: 'a', user: 'u' })).toBeUndefined();
       for (let n = 1; n <= 16; n++)
         expect(opened.finished({ provider: 'gcore', account: '1', user: String(n) })).toBeUndefined();
@@ -247,7 +289,10 @@ describe('journal: unreadable lines', () => {
     }
     const reopenWarnings: string[] = [];
     const reopened = await Journal.open(journal, { warn: (message) => reopenWarnings.push(message) });
-    expect(reopened.finished({ provider: 'gcore', account: '1', user: '99' })).toBe('deleted');
+    expect(reopened.finished({ provider: 'gcore', account: '1', user: '99' })).toEqual({
+      outcome: 'deleted',
+      verified: false,
+    });
     expect(reopenWarnings).toHaveLength(bad.length + 1);
     reopened.close();
   });

@@ -1,7 +1,12 @@
 // An append-only JSONL journal, fsync'd after every line, so an interrupted batch can resume:
 // targets that finished are skipped, and a write the provider confirmed (2xx, or 404: already
-// gone) is never sent again. It records targets, methods, paths and statuses only: never a
-// credential or a header.
+// gone) is never sent again. It is also the evidence of what was done (see report.ts): each apply
+// run starts with a `run` line (operator, ticket, tool, plan, targets, where people were
+// searched), each write has an `intent` and a `step` line, and each target ends with a `done` line
+// holding every request of the target (reads too) and whether the result was verified. Every
+// line has its time (`at`, ISO 8601 UTC); steps have the provider's request id when it sent one.
+// It records ids, methods, paths, statuses and the providers' messages: never a credential or a
+// header.
 //
 // Guarantees:
 // - One writer. A journal is locked from `Journal.open` until `close()` (see journal-lock.ts:
@@ -24,7 +29,47 @@ import { JournalLock } from './journal-lock.js';
 import type { Outcome, Step, Target } from './types.js';
 import { InputError, JournalError, targetKey } from './types.js';
 
+/** A target as a run lists it: its ids (canonical) and the address it was found by. */
+export interface RunTarget {
+  readonly provider: string;
+  readonly account: string;
+  readonly user: string;
+  readonly email?: string;
+}
+
+/** Where a run by email searched (as `--json` prints it): the evidence of absence, too. */
+export interface RunDiscovery {
+  readonly entries: readonly {
+    readonly email: string;
+    readonly provider: string;
+    readonly account: string;
+    readonly users: readonly string[];
+    readonly error?: string;
+  }[];
+  readonly notInConfig: readonly {
+    readonly email: string;
+    readonly provider: string;
+    readonly accounts: readonly string[];
+  }[];
+  readonly warnings: readonly string[];
+}
+
+/** Who ran an apply, why, with what: the first line of every apply run. */
+export interface RunRecord {
+  readonly operator: string;
+  readonly ticket?: string;
+  readonly tool: { readonly name: string; readonly version: string };
+  /** Whether deletes are verified by reading again (`--no-verify` turns it off). */
+  readonly verify: boolean;
+  /** The saved plan the run applies (`apply --plan`). */
+  readonly plan?: { readonly checksum: string; readonly created: string };
+  /** Every target of the run, in order (also the ones that will be skipped as finished). */
+  readonly targets: readonly RunTarget[];
+  readonly discovery?: RunDiscovery;
+}
+
 export type JournalEntry =
+  | ({ readonly at: string; readonly event: 'run' } & RunRecord)
   | {
       readonly at: string;
       readonly target: string;
@@ -40,6 +85,7 @@ export type JournalEntry =
       readonly path: string;
       readonly status: number | null;
       readonly final: boolean;
+      readonly requestId?: string;
     }
   | {
       readonly at: string;
@@ -47,6 +93,10 @@ export type JournalEntry =
       readonly event: 'done';
       readonly outcome: Outcome;
       readonly reason?: string;
+      /** Whether reads after the outcome showed the user gone (absent in journals before verification). */
+      readonly verified?: boolean;
+      /** Every request of the target in this run, reads included, each with its time and request id. */
+      readonly steps?: readonly Step[];
     };
 
 export interface JournalOptions {
@@ -63,31 +113,159 @@ function confirms(status: number | null): boolean {
   return status !== null && ((status >= 200 && status < 300) || status === 404);
 }
 
+const isStatus = (status: unknown): status is number | null =>
+  status === null || (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+function isStep(value: unknown): value is Step {
+  if (!isObject(value)) return false;
+  const { method, path, status, at, requestId } = value;
+  return (
+    typeof method === 'string' &&
+    typeof path === 'string' &&
+    isStatus(status) &&
+    (at === undefined || typeof at === 'string') &&
+    (requestId === undefined || typeof requestId === 'string')
+  );
+}
+
+function isRunTarget(value: unknown): value is RunTarget {
+  if (!isObject(value)) return false;
+  const { provider, account, user, email } = value;
+  return (
+    typeof provider === 'string' &&
+    typeof account === 'string' &&
+    typeof user === 'string' &&
+    (email === undefined || typeof email === 'string')
+  );
+}
+
+function isDiscovery(value: unknown): value is RunDiscovery {
+  if (!isObject(value)) return false;
+  const { entries, notInConfig, warnings } = value;
+  return (
+    Array.isArray(entries) &&
+    entries.every(
+      (entry) =>
+        isObject(entry) &&
+        typeof entry.email === 'string' &&
+        typeof entry.provider === 'string' &&
+        typeof entry.account === 'string' &&
+        isStrings(entry.users) &&
+        (entry.error === undefined || typeof entry.error === 'string'),
+    ) &&
+    Array.isArray(notInConfig) &&
+    notInConfig.every(
+      (entry) =>
+        isObject(entry) &&
+        typeof entry.email === 'string' &&
+        typeof entry.provider === 'string' &&
+        isStrings(entry.accounts),
+    ) &&
+    isStrings(warnings)
+  );
+}
+
+/** The run line a parsed object holds, or a short reason it holds none. */
+function parseRun(at: string, record: Record<string, unknown>): JournalEntry | string {
+  const { operator, ticket, tool, verify, plan, targets, discovery } = record;
+  if (typeof operator !== 'string') return '"operator" is not a string';
+  if (ticket !== undefined && typeof ticket !== 'string') return '"ticket" is not a string';
+  if (!isObject(tool) || typeof tool.name !== 'string' || typeof tool.version !== 'string')
+    return '"tool" is not a name and a version';
+  if (typeof verify !== 'boolean') return '"verify" is not a boolean';
+  if (plan !== undefined && (!isObject(plan) || typeof plan.checksum !== 'string' || typeof plan.created !== 'string'))
+    return '"plan" is not a checksum and a time';
+  if (!Array.isArray(targets) || !targets.every(isRunTarget)) return '"targets" is not a list of targets';
+  if (discovery !== undefined && !isDiscovery(discovery)) return '"discovery" is not a discovery';
+  return {
+    at,
+    event: 'run',
+    operator,
+    ...(ticket === undefined ? {} : { ticket }),
+    tool: { name: tool.name, version: tool.version },
+    verify,
+    ...(plan === undefined ? {} : { plan: { checksum: plan.checksum as string, created: plan.created as string } }),
+    targets,
+    ...(discovery === undefined ? {} : { discovery }),
+  };
+}
+
 /** The entry a parsed line holds, or a short reason it holds none (never its content). */
 function parseEntry(value: unknown): JournalEntry | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  const record = value as Record<string, unknown>;
+  if (!isObject(value)) return 'not a JSON object';
+  const record = value;
   const { at, target, event } = record;
   if (typeof at !== 'string') return '"at" is not a string';
+  if (event === 'run') return parseRun(at, record);
   if (typeof target !== 'string') return '"target" is not a string';
   if (event === 'intent' || event === 'step') {
     const { method, path } = record;
     if (typeof method !== 'string') return '"method" is not a string';
     if (typeof path !== 'string') return '"path" is not a string';
     if (event === 'intent') return { at, target, event, method, path };
-    const { status, final } = record;
-    if (status !== null && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599))
-      return '"status" is neither an HTTP status nor null';
+    const { status, final, requestId } = record;
+    if (!isStatus(status)) return '"status" is neither an HTTP status nor null';
     if (typeof final !== 'boolean') return '"final" is not a boolean';
-    return { at, target, event, method, path, status: status as number | null, final };
+    if (requestId !== undefined && typeof requestId !== 'string') return '"requestId" is not a string';
+    return { at, target, event, method, path, status, final, ...(requestId === undefined ? {} : { requestId }) };
   }
   if (event === 'done') {
-    const { outcome, reason } = record;
+    const { outcome, reason, verified, steps } = record;
     if (typeof outcome !== 'string' || !OUTCOMES.has(outcome)) return '"outcome" is not a known outcome';
     if (reason !== undefined && typeof reason !== 'string') return '"reason" is not a string';
-    return { at, target, event, outcome: outcome as Outcome, ...(reason === undefined ? {} : { reason }) };
+    if (verified !== undefined && typeof verified !== 'boolean') return '"verified" is not a boolean';
+    if (steps !== undefined && !(Array.isArray(steps) && steps.every(isStep))) return '"steps" is not a list of steps';
+    return {
+      at,
+      target,
+      event,
+      outcome: outcome as Outcome,
+      ...(reason === undefined ? {} : { reason }),
+      ...(verified === undefined ? {} : { verified }),
+      ...(steps === undefined ? {} : { steps }),
+    };
   }
   return typeof event === 'string' ? 'unknown "event"' : '"event" is not a string';
+}
+
+/**
+ * The entries of a journal's text, in order. A line that is not a well-formed entry is skipped
+ * with one `warn` naming `file` and its line number (a last line is said to be torn).
+ */
+export function parseJournal(text: string, file: string, warn: (message: string) => void): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (!line.trim()) return;
+    const torn = index === lines.length - 1;
+    let parsed: JournalEntry | string;
+    try {
+      parsed = parseEntry(JSON.parse(line));
+    } catch {
+      parsed = torn ? 'torn (a write cut short)' : 'not JSON';
+    }
+    if (typeof parsed === 'string') warn(`${file}:${index + 1}: skipped an unreadable journal line (${parsed})`);
+    else entries.push(parsed);
+  });
+  return entries;
+}
+
+/**
+ * Reads a journal without locking it (for a report: a running apply may be appending; a line it
+ * has not finished is skipped as torn). InputError when it cannot be read.
+ */
+export function readJournal(file: string, warn: (message: string) => void): JournalEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read the journal ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseJournal(text, file, warn);
 }
 
 const open = new Set<Journal>();
@@ -100,7 +278,7 @@ export class Journal {
   readonly #fd: number;
   readonly #lock: JournalLock;
   #closed = false;
-  readonly #finished = new Map<string, Outcome>();
+  readonly #finished = new Map<string, { outcome: Outcome; verified: boolean }>();
   readonly #confirmed = new Map<string, Map<string, { status: number; final: boolean }>>();
 
   private constructor(fd: number, lock: JournalLock, entries: readonly JournalEntry[]) {
@@ -135,20 +313,7 @@ export class Journal {
     try {
       // Read only once the lock is ours: nobody else appends now.
       const text = readFileSync(canonical, 'utf8');
-      const entries: JournalEntry[] = [];
-      const lines = text.split('\n');
-      lines.forEach((line, index) => {
-        if (!line.trim()) return;
-        const torn = index === lines.length - 1;
-        let parsed: JournalEntry | string;
-        try {
-          parsed = parseEntry(JSON.parse(line));
-        } catch {
-          parsed = torn ? 'torn (a write cut short)' : 'not JSON';
-        }
-        if (typeof parsed === 'string') warn(`${file}:${index + 1}: skipped an unreadable journal line (${parsed})`);
-        else entries.push(parsed);
-      });
+      const entries = parseJournal(text, file, warn);
       // A last line without its newline would swallow the next entry: end it first.
       if (text.length > 0 && !text.endsWith('\n')) {
         writeSync(fd, '\n');
@@ -170,8 +335,8 @@ export class Journal {
     }
   }
 
-  /** The outcome a finished target ended with in an earlier run. */
-  finished(target: Target): Outcome | undefined {
+  /** How a finished target ended in an earlier run, and whether that was verified. */
+  finished(target: Target): { readonly outcome: Outcome; readonly verified: boolean } | undefined {
     return this.#finished.get(targetKey(target));
   }
 
@@ -185,21 +350,44 @@ export class Journal {
     return [...(this.#confirmed.get(targetKey(target))?.values() ?? [])].some((step) => step.final);
   }
 
+  /** The first line of an apply run: who, why, with what, and its targets. */
+  begin(run: RunRecord): void {
+    this.#append({ at: new Date().toISOString(), event: 'run', ...run });
+  }
+
   intent(target: Target, method: string, path: string): void {
     this.#append({ at: new Date().toISOString(), target: targetKey(target), event: 'intent', method, path });
   }
 
   step(target: Target, step: Step, final: boolean): void {
-    this.#append({ at: new Date().toISOString(), target: targetKey(target), event: 'step', ...step, final });
+    const { method, path, status, at, requestId } = step;
+    this.#append({
+      at: at ?? new Date().toISOString(),
+      target: targetKey(target),
+      event: 'step',
+      method,
+      path,
+      status,
+      final,
+      ...(requestId === undefined ? {} : { requestId }),
+    });
   }
 
-  done(target: Target, outcome: Outcome, reason?: string): void {
+  /** How a target ended, with the evidence: whether it was verified, and every step of this run. */
+  done(
+    target: Target,
+    outcome: Outcome,
+    reason?: string,
+    evidence: { readonly verified?: boolean; readonly steps?: readonly Step[] } = {},
+  ): void {
     this.#append({
       at: new Date().toISOString(),
       target: targetKey(target),
       event: 'done',
       outcome,
       ...(reason ? { reason } : {}),
+      ...(evidence.verified === undefined ? {} : { verified: evidence.verified }),
+      ...(evidence.steps === undefined ? {} : { steps: evidence.steps }),
     });
   }
 
@@ -226,7 +414,9 @@ export class Journal {
 
   /** What an entry tells about the run: a finished target, or a write never to send again. */
   #apply(entry: JournalEntry): void {
-    if (entry.event === 'done' && FINISHED.has(entry.outcome)) this.#finished.set(entry.target, entry.outcome);
+    if (entry.event === 'run') return;
+    if (entry.event === 'done' && FINISHED.has(entry.outcome))
+      this.#finished.set(entry.target, { outcome: entry.outcome, verified: entry.verified === true });
     if (entry.event === 'step' && entry.status !== null && confirms(entry.status)) {
       const steps = this.#confirmed.get(entry.target) ?? new Map<string, { status: number; final: boolean }>();
       steps.set(`${entry.method} ${entry.path}`, { status: entry.status, final: entry.final });

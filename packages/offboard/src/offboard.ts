@@ -2,16 +2,28 @@
 // (validation first, bounded concurrency, the journal, interruption, and turning errors into
 // outcomes).
 import { setMaxListeners } from 'node:events';
+import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Clients } from './clients.js';
 import type { OffboardConfig } from './config.js';
 import { type Discovery, discover } from './discover.js';
-import { Journal } from './journal.js';
-import { checkClientOptions, checkInteger, checkRate } from './options.js';
-import { type PolicyOptions, showValue } from './provider.js';
+import { Journal, type RunDiscovery } from './journal.js';
+import { checkClientOptions, checkInteger, checkRate, checkText } from './options.js';
+import { type PolicyOptions, showValue, type VerifiedOutcome } from './provider.js';
 import { type AnyProvider, builtInRegistry, type ClientOptionsByProvider, Registry } from './registry.js';
 import { runBounded } from './schedule.js';
-import { describeError, StepLog } from './steps.js';
-import { InputError, type Mode, type Target, type TargetResult, targetKey, type Verdict } from './types.js';
+import { describeError, RunWrites, StepLog, type TargetPlan } from './steps.js';
+import {
+  InputError,
+  type Mode,
+  type Outcome,
+  StalePlanError,
+  type Target,
+  type TargetResult,
+  targetKey,
+  type Verdict,
+} from './types.js';
+import { TOOL } from './version.js';
 
 export interface OffboardOptions {
   /** Delete the API tokens a user issued when they block the removal (Gcore). Default false. */
@@ -26,6 +38,17 @@ export interface OffboardOptions {
   readonly maxRequestsPerSecond?: number;
   /** Path of a JSONL journal: finished targets are skipped, confirmed writes never resent. One writer at a time. */
   readonly journal?: string;
+  /**
+   * Read again after each successful target to prove the user is gone (see ProviderModule.verify).
+   * Default true; false leaves results `verified: false`.
+   */
+  readonly verify?: boolean;
+  /** The waits before each verification read, in ms (default 0, 3000, 7000: 3 reads over 10 s). */
+  readonly verifyDelaysMs?: readonly number[];
+  /** Who runs the apply, for the journal. Default $OFFBOARD_OPERATOR, else the OS user name. */
+  readonly operator?: string;
+  /** The ticket the apply is done under (HR or security ticket id), for the journal. */
+  readonly ticket?: string;
   /** Client options per provider (credentials, baseUrl, retries, fetch...), keyed by provider name. */
   readonly clients?: ClientOptionsByProvider;
   /**
@@ -67,6 +90,33 @@ function planReason(verdict: Verdict): string {
   return verdict.reason ? `${what}: ${verdict.reason}` : what;
 }
 
+/** What an apply run is given beside its targets: the saved plan it applies, where people were searched. */
+export interface RunContext {
+  /** `apply --plan`: each target's plan by targetKey; every target of the run must have one. */
+  readonly plan?: {
+    readonly checksum: string;
+    readonly created: string;
+    readonly targets: ReadonlyMap<string, TargetPlan>;
+  };
+  /** Where the people of a run by email were searched (the journal keeps it as evidence). */
+  readonly discovery?: RunDiscovery;
+}
+
+/** The default verification: 3 reads over about 10 s (a provider may take a moment to show a delete). */
+const VERIFY_DELAYS_MS = [0, 3000, 7000];
+const SUCCESS: ReadonlySet<Outcome> = new Set(['deleted', 'removed', 'already-absent']);
+
+/** The operator: given, else $OFFBOARD_OPERATOR, else the OS user name. */
+function operatorOf(given: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const named = given ?? (env.OFFBOARD_OPERATOR?.trim() ? env.OFFBOARD_OPERATOR : undefined);
+  if (named !== undefined) return checkText('operator', named)!;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export interface Offboarder {
   plan(target: Target): Promise<TargetResult>;
   apply(target: Target): Promise<TargetResult>;
@@ -75,7 +125,7 @@ export interface Offboarder {
    * runs. Resolves with the results of the targets that ran, in input order: all of them, unless
    * `stop()` was called.
    */
-  run(mode: Mode, targets: readonly Target[]): Promise<TargetResult[]>;
+  run(mode: Mode, targets: readonly Target[], context?: RunContext): Promise<TargetResult[]>;
   /**
    * Finds people by email address in every configured account (reads only): needs `config`.
    * `emails` must be canonical and distinct (checkPeople). An account that cannot be searched
@@ -103,6 +153,17 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
   }
   const registry = registryOf(options.providers);
   checkClientOptions(options.clients ?? {}, registry);
+  const env = options.env ?? process.env;
+  const operator = operatorOf(options.operator, env);
+  const ticket = checkText('ticket', options.ticket);
+  const verify = options.verify ?? true;
+  const verifyDelays = options.verifyDelaysMs ?? VERIFY_DELAYS_MS;
+  if (
+    !Array.isArray(verifyDelays) ||
+    verifyDelays.length === 0 ||
+    !verifyDelays.every((delay) => Number.isInteger(delay) && delay >= 0 && delay <= 600_000)
+  )
+    throw new InputError('verifyDelaysMs must be a non-empty list of waits from 0 to 600000 ms');
   const aborter = new AbortController();
   // Every request in flight listens to the run's signal: as many as the concurrency allows.
   setMaxListeners(0, aborter.signal);
@@ -110,7 +171,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     registry,
     options.clients ?? {},
     {
-      env: options.env ?? process.env,
+      env,
       ...(maxRequestsPerSecond === undefined ? {} : { maxRequestsPerSecond }),
       signal: aborter.signal,
     },
@@ -131,29 +192,82 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     return journal;
   };
 
-  async function runTarget(mode: Mode, target: Target, journal: Journal | undefined): Promise<TargetResult> {
+  /**
+   * Reads until the provider shows the target gone (ProviderModule.verify), up to one read per
+   * delay. A user still shown after every read turns the verdict `failed`; a read that fails
+   * leaves it standing, unverified, with the reason why.
+   */
+  async function verified(
+    target: Target,
+    verdict: Verdict,
+    log: StepLog,
+    proves: Outcome,
+  ): Promise<{ verdict: Verdict; verified: boolean }> {
+    const module = registry.module(target.provider);
+    const clients = clientsFor(target);
+    try {
+      for (const delay of verifyDelays) {
+        if (delay > 0) await sleep(delay, undefined, { signal: aborter.signal });
+        if (await module.verify(target, proves as VerifiedOutcome, log, clients)) return { verdict, verified: true };
+      }
+    } catch (error) {
+      const why = aborter.signal.aborted ? 'interrupted; rerun to verify' : describeError(error);
+      const reason = verdict.reason ? `${verdict.reason}; not verified: ${why}` : `not verified: ${why}`;
+      return { verdict: { ...verdict, reason }, verified: false };
+    }
+    const reads = `${verifyDelays.length} read${verifyDelays.length === 1 ? '' : 's'} over ${verifyDelays.reduce((sum, delay) => sum + delay, 0) / 1000} s`;
+    const reason =
+      verdict.outcome === 'already-absent'
+        ? `user ${target.user} is still present in account ${target.account} although the provider said it was gone (${reads})`
+        : `user ${target.user} is still present in account ${target.account} after the delete was confirmed (${reads})`;
+    return { verdict: { outcome: 'failed', reason }, verified: false };
+  }
+
+  const clientsFor = (target: Target) => clients.for(target.provider, target.account);
+
+  async function runTarget(
+    mode: Mode,
+    target: Target,
+    journal: Journal | undefined,
+    writes: RunWrites,
+    plan: TargetPlan | undefined,
+  ): Promise<TargetResult> {
+    const log = new StepLog(target, mode, mode === 'apply' ? { journal, plan, writes } : { writes });
+    let verdict: Verdict | undefined;
+    // What verification proves: the outcome, or what a finished target ended with in an earlier run.
+    let proves: Outcome | undefined;
     if (mode === 'apply' && journal) {
       // RFC 9110 §9.2.2: repeating a finished DELETE changes nothing, so a rerun reports already-absent.
       const earlier = journal.finished(target);
-      if (earlier)
-        return { ...target, outcome: 'already-absent', steps: [], reason: `finished in an earlier run (${earlier})` };
-      if (journal.finalConfirmed(target)) {
-        journal.done(target, 'already-absent', 'delete confirmed in an earlier run');
-        return { ...target, outcome: 'already-absent', steps: [], reason: 'delete confirmed in an earlier run' };
+      if (earlier) {
+        const reason = `finished in an earlier run (${earlier.outcome})`;
+        if (earlier.verified || !verify)
+          return { ...target, outcome: 'already-absent', steps: [], reason, verified: earlier.verified };
+        // Finished, but never shown gone: verify it now.
+        verdict = { outcome: 'already-absent', reason };
+        proves = earlier.outcome;
+      } else if (journal.finalConfirmed(target)) {
+        verdict = { outcome: 'already-absent', reason: 'delete confirmed in an earlier run' };
       }
     }
-    const log = new StepLog(target, mode, mode === 'apply' ? journal : undefined);
-    let verdict: Verdict;
-    try {
-      verdict = await registry
-        .module(target.provider)
-        .run(target, log, clients.for(target.provider, target.account), policyOptions);
-    } catch (error) {
-      verdict = { outcome: 'failed', reason: describeError(error) };
+    if (!verdict) {
+      try {
+        verdict = await registry.module(target.provider).run(target, log, clientsFor(target), policyOptions);
+      } catch (error) {
+        verdict =
+          error instanceof StalePlanError
+            ? { outcome: 'blocked', reason: `plan is stale: ${error.message}` }
+            : { outcome: 'failed', reason: describeError(error) };
+      }
     }
+    let isVerified = false;
+    if (mode === 'apply' && verify && SUCCESS.has(verdict.outcome)) {
+      ({ verdict, verified: isVerified } = await verified(target, verdict, log, proves ?? verdict.outcome));
+    }
+    const steps = [...log.steps];
     if (mode === 'apply' && journal) {
       try {
-        journal.done(target, verdict.outcome, verdict.reason);
+        journal.done(target, verdict.outcome, verdict.reason, { verified: isVerified, steps });
       } catch (error) {
         // The journal refuses writes (its lock was taken): another process may be running the
         // same batch. Start nothing more; what this target's provider said still stands.
@@ -162,13 +276,22 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
         options.onWarning?.(`${journalError}; starting no more targets`);
       }
     }
-    const steps = [...log.steps];
-    if (mode === 'plan' && verdict.outcome !== 'failed')
-      return { ...target, outcome: 'planned', steps, reason: planReason(verdict) };
-    return { ...target, outcome: verdict.outcome, steps, ...(verdict.reason ? { reason: verdict.reason } : {}) };
+    if (mode === 'plan') {
+      const facts = log.facts;
+      if (verdict.outcome === 'failed')
+        return { ...target, outcome: 'failed', steps, ...(verdict.reason ? { reason: verdict.reason } : {}), facts };
+      return { ...target, outcome: 'planned', steps, reason: planReason(verdict), facts };
+    }
+    return {
+      ...target,
+      outcome: verdict.outcome,
+      steps,
+      ...(verdict.reason ? { reason: verdict.reason } : {}),
+      verified: isVerified,
+    };
   }
 
-  async function run(mode: Mode, given: readonly Target[]): Promise<TargetResult[]> {
+  async function run(mode: Mode, given: readonly Target[], context: RunContext = {}): Promise<TargetResult[]> {
     if (mode !== 'plan' && mode !== 'apply')
       throw new InputError(`mode must be 'plan' or 'apply' (got ${showValue(String(mode))})`);
     if (!Array.isArray(given)) throw new InputError('targets must be an array');
@@ -192,13 +315,34 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
     // Every client a run needs is made first: a missing credential stops it before anything is sent.
     const accounts = new Map(targets.map((target) => [`${target.provider}/${target.account}`, target]));
     for (const target of accounts.values()) clients.for(target.provider, target.account);
+    const plans = context.plan?.targets;
+    if (plans) {
+      if (mode !== 'apply') throw new InputError('a saved plan is applied, not planned');
+      for (const target of targets)
+        if (!plans.has(targetKey(target))) throw new InputError(`${targetKey(target)} is not in the plan`);
+    }
     const opened = mode === 'apply' ? await openJournal() : undefined;
+    opened?.begin({
+      operator,
+      ...(ticket === undefined ? {} : { ticket }),
+      tool: TOOL,
+      verify,
+      ...(context.plan ? { plan: { checksum: context.plan.checksum, created: context.plan.created } } : {}),
+      targets: targets.map(({ provider, account, user, email }) => ({
+        provider,
+        account,
+        user,
+        ...(email === undefined ? {} : { email }),
+      })),
+      ...(context.discovery ? { discovery: context.discovery } : {}),
+    });
+    const writes = new RunWrites();
     return runBounded(
       targets,
       concurrency,
       (target) => registry.module(target.provider).exclusiveKey?.(target),
       async (target) => {
-        const result = await runTarget(mode, target, opened);
+        const result = await runTarget(mode, target, opened, writes, plans?.get(targetKey(target)));
         options.onResult?.(result);
         return result;
       },

@@ -20,6 +20,9 @@ import { runBounded } from './schedule.js';
 import type { StepLog } from './steps.js';
 import { InputError, type Target, type Verdict } from './types.js';
 
+/** The outcomes a verification proves. */
+export type VerifiedOutcome = 'deleted' | 'removed' | 'already-absent';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** What every client of a run shares: where variables are read from, the pace, and the run's abort signal. */
@@ -61,8 +64,19 @@ export interface ProviderModule<Options extends object = object, Clients = unkno
   canonicalAccount(account: string): string;
   /** Targets with the same key never run at the same time (they would race on shared state). */
   exclusiveKey?(target: Target): string;
-  /** Plans or applies one target (by `log.mode`): every request goes through `log`. */
+  /**
+   * Plans or applies one target (by `log.mode`): every request goes through `log`. It records
+   * the facts its decision rests on with `log.fact` (a saved plan keeps them; applying the plan
+   * checks them), and reads before writing when `log.readsFirst`.
+   */
   run(target: Target, log: StepLog, clients: Clients, options: PolicyOptions): Promise<Verdict>;
+  /**
+   * One read (through `log`) showing whether the target is gone after `outcome`: true when the
+   * provider shows it gone (deleted: the user; removed: the user's access to the account), false
+   * when it still shows it. An error means it could not tell. Called after every successful
+   * apply unless verification is off; the engine retries a `false` a bounded number of times.
+   */
+  verify(target: Target, outcome: VerifiedOutcome, log: StepLog, clients: Clients): Promise<boolean>;
   /**
    * Finds people by email address in one account (reads only, through `search.log`): the users
    * whose address is exactly one of `search.emails`. Without it, the provider cannot offboard by

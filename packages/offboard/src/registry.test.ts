@@ -58,12 +58,20 @@ describe('a provider registered from a module', () => {
       const [planned] = await offboarder.run('plan', [target]);
       expect(planned).toMatchObject({ provider: 'acme', account: ORG, user: '7', outcome: 'planned' });
       expect(planned?.steps).toEqual([
-        { method: 'GET', path: `/orgs/${ORG}/members/7`, status: 200 },
+        { method: 'GET', path: `/orgs/${ORG}/members/7`, status: 200, at: expect.any(String) },
         { method: 'DELETE', path: `/orgs/${ORG}/members/7`, status: null },
       ]);
+      expect(planned?.facts).toEqual({ present: true });
       expect(members.has(`${ORG}/7`)).toBe(true);
       const [applied] = await offboarder.run('apply', [target]);
-      expect(applied).toMatchObject({ outcome: 'deleted', steps: [{ method: 'DELETE', status: 204 }] });
+      expect(applied).toMatchObject({
+        outcome: 'deleted',
+        verified: true,
+        steps: [
+          { method: 'DELETE', status: 204 },
+          { method: 'GET', status: 404 },
+        ],
+      });
       expect(members.has(`${ORG}/7`)).toBe(false);
     } finally {
       await offboarder.close();
@@ -71,6 +79,7 @@ describe('a provider registered from a module', () => {
     expect(received.map((request) => `${request.method} ${request.url}`)).toEqual([
       `GET /orgs/${ORG}/members/7`,
       `DELETE /orgs/${ORG}/members/7`,
+      `GET /orgs/${ORG}/members/7`,
     ]);
     expect(received.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
 
@@ -82,7 +91,7 @@ describe('a provider registered from a module', () => {
     } finally {
       await rerun.close();
     }
-    expect(received).toHaveLength(2);
+    expect(received).toHaveLength(3);
   });
 
   it('runs from the CLI: --provider, a batch CSV (duplicates caught in canonical form), the help text', async () => {

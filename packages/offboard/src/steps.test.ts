@@ -73,12 +73,12 @@ describe('StepLog.write', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'offboard-steps-'));
     try {
       const journal = await Journal.open(path.join(dir, 'journal.jsonl'));
-      const log = new StepLog(target, 'apply', journal);
+      const log = new StepLog(target, 'apply', { journal });
       const client: Client = { DELETE: () => Promise.reject(error) };
       const written = log.write(client, (c) => c.DELETE('/users/u'), { final: true });
       if (rethrown) await expect(written).rejects.toBe(error);
       else await expect(written).resolves.toBe(status);
-      expect(log.steps).toEqual([{ method: 'DELETE', path: '/users/u', status }]);
+      expect(log.steps).toEqual([{ method: 'DELETE', path: '/users/u', status, at: expect.any(String) }]);
       // Only a 2xx that arrived counts as confirmed: a rerun resends nothing else.
       expect(journal.finalConfirmed(target)).toBe(!rethrown);
       await journal.close();

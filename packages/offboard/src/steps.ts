@@ -7,6 +7,7 @@
 // That function is first run on a recorder, which takes the method, the path template and its
 // parameters without sending anything, so the path the journal and the results show is always
 // the one the call names; then, unless the step is skipped, on the client.
+import { isDeepStrictEqual } from 'node:util';
 import {
   APIError,
   APIResponseBodyError,
@@ -15,10 +16,11 @@ import {
   type ApiDefinition,
   OffboardError,
   type PaginatedClient,
+  requestIdOf,
   withPagination,
 } from '@offboard/runtime';
 import type { Journal } from './journal.js';
-import type { Mode, Step, Target } from './types.js';
+import { type Fact, type Facts, type Mode, StalePlanError, type Step, type Target } from './types.js';
 
 /** What a generated client call resolves to. */
 interface Answer {
@@ -73,6 +75,73 @@ export interface WriteOptions {
   readonly final?: boolean;
 }
 
+/** The provider's request id on an error, if it sent one. */
+function requestIdOfError(error: unknown): string | undefined {
+  if (error instanceof APIError || error instanceof APIUserAbortError) return error.requestId;
+  return undefined;
+}
+
+/** A step as recorded: its answer's time, and the request id when there is one. */
+function answered(method: string, path: string, status: number | null, requestId: string | undefined): Step {
+  return { method, path, status, at: new Date().toISOString(), ...(requestId === undefined ? {} : { requestId }) };
+}
+
+/** A fact as messages show it: JSON, cut short. */
+function showFact(value: Fact | undefined): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/**
+ * The writes of a run, shared by its targets: in plan mode the writes planned so far, in apply
+ * mode the writes confirmed so far. A plan takes its own earlier steps into account (a person in
+ * two Gcore accounts: removed from the first, so deleted in the second), and `apply --plan`
+ * expects the changes its own earlier writes make.
+ */
+export class RunWrites {
+  readonly #writes = new Set<string>();
+  readonly #byProvider = new Map<string, { method: string; path: string }[]>();
+
+  add(provider: string, method: string, path: string): void {
+    const key = `${provider} ${method} ${path}`;
+    if (this.#writes.has(key)) return;
+    this.#writes.add(key);
+    const list = this.#byProvider.get(provider) ?? [];
+    list.push({ method, path });
+    this.#byProvider.set(provider, list);
+  }
+
+  has(provider: string, method: string, path: string): boolean {
+    return this.#writes.has(`${provider} ${method} ${path}`);
+  }
+
+  /** How many distinct writes of the provider so far match `filter`. */
+  count(provider: string, filter: (method: string, path: string) => boolean): number {
+    return (this.#byProvider.get(provider) ?? []).filter(({ method, path }) => filter(method, path)).length;
+  }
+}
+
+/** `apply --plan`: the plan of one target, which the run must match. */
+export interface TargetPlan {
+  readonly steps: readonly Step[];
+  readonly facts: Facts;
+}
+
+export interface StepLogOptions {
+  /** Apply: the journal, which skips confirmed writes and records every write. */
+  readonly journal?: Journal | undefined;
+  /** Apply: the saved plan this target must match (`apply --plan`). */
+  readonly plan?: TargetPlan | undefined;
+  /** The run's writes, shared by its targets (see RunWrites). */
+  readonly writes?: RunWrites;
+}
+
+/** When a fact may differ from the plan's and the plan still hold (e.g. a revision a retry covers). */
+export interface FactOptions {
+  readonly holds?: (planned: Fact, now: Fact) => boolean;
+}
+
 /**
  * The status the provider sent, if one arrived: an APIError's, or the 2xx an abort cut short
  * (the runtime keeps it on the APIUserAbortError).
@@ -105,22 +174,75 @@ export function describeError(error: unknown): string {
 
 export class StepLog {
   readonly steps: Step[] = [];
+  readonly #facts: Record<string, Fact> = {};
+  readonly #journal: Journal | undefined;
+  readonly #plan: TargetPlan | undefined;
+  readonly #writes: RunWrites;
+  readonly #allowed: ReadonlySet<string> | undefined;
 
   constructor(
     readonly target: Target,
     readonly mode: Mode,
-    private readonly journal?: Journal,
-  ) {}
+    { journal, plan, writes }: StepLogOptions = {},
+  ) {
+    this.#journal = journal;
+    this.#plan = mode === 'apply' ? plan : undefined;
+    this.#writes = writes ?? new RunWrites();
+    this.#allowed = this.#plan
+      ? new Set(this.#plan.steps.filter((step) => step.status === null).map((step) => `${step.method} ${step.path}`))
+      : undefined;
+  }
+
+  /**
+   * True when the policy must read the state before it writes: in plan mode, and when applying a
+   * saved plan (whose facts are then checked). Plain apply may go straight to the delete.
+   */
+  get readsFirst(): boolean {
+    return this.mode === 'plan' || this.#plan !== undefined;
+  }
+
+  /** The facts recorded so far: what the decision rests on. */
+  get facts(): Facts {
+    return { ...this.#facts };
+  }
+
+  /**
+   * Records a fact the decision rests on. Applying a saved plan, a fact that differs from the
+   * plan's (unless `holds` says it still holds) throws StalePlanError: nothing is written after it.
+   */
+  fact(name: string, value: Fact, options: FactOptions = {}): void {
+    this.#facts[name] = value;
+    if (!this.#plan) return;
+    const planned = this.#plan.facts[name];
+    if (planned === undefined) throw new StalePlanError(`the plan does not record ${name}`);
+    if (isDeepStrictEqual(planned, value) || options.holds?.(planned, value)) return;
+    throw new StalePlanError(`${name} was ${showFact(planned)} when planned and is ${showFact(value)} now`);
+  }
+
+  /**
+   * Plan mode: true when an earlier target of this plan plans exactly this write (so this target
+   * sees the state after it). Always false in apply mode, where the provider's answers show it.
+   */
+  plannedEarlier<C>(call: Call<C>): boolean {
+    if (this.mode !== 'plan') return false;
+    const { method, path } = describeCall(call as Call<never>);
+    return this.#writes.has(this.target.provider, method, path);
+  }
+
+  /** How many writes earlier targets of this run planned (plan) or had confirmed (apply) that match `filter`. */
+  earlierWrites(filter: (method: string, path: string) => boolean): number {
+    return this.#writes.count(this.target.provider, filter);
+  }
 
   /** A request that changes nothing: sent in both modes, recorded with its status. */
   async read<C, T extends Answer>(client: C, call: Call<C, T>): Promise<T> {
     const { method, path } = describeCall(call as Call<never>);
     try {
       const answer = await call(client);
-      this.steps.push({ method, path, status: answer.response.status });
+      this.steps.push(answered(method, path, answer.response.status, requestIdOf(answer.response)));
       return answer;
     } catch (error) {
-      this.steps.push({ method, path, status: statusOf(error) });
+      this.steps.push(answered(method, path, statusOf(error), requestIdOfError(error)));
       throw error;
     }
   }
@@ -145,8 +267,9 @@ export class StepLog {
 
   /**
    * A request that changes state. Plan mode records it unsent (status null) and returns undefined.
-   * Apply mode skips a write the journal saw confirmed (returning its recorded status), otherwise
-   * journals the intent, sends, and journals the answer before returning it.
+   * Apply mode skips a write the journal saw confirmed (returning its recorded status), refuses
+   * one a saved plan does not list (StalePlanError, nothing sent), otherwise journals the intent,
+   * sends, and journals the answer before returning it.
    */
   async write<C, T extends Answer>(
     client: C,
@@ -154,29 +277,38 @@ export class StepLog {
     options: WriteOptions = {},
   ): Promise<number | undefined> {
     const { method, path } = describeCall(call as Call<never>);
+    const provider = this.target.provider;
     if (this.mode === 'plan') {
       this.steps.push({ method, path, status: null });
+      this.#writes.add(provider, method, path);
       return undefined;
     }
-    const confirmed = this.journal?.confirmed(this.target, method, path);
-    if (confirmed) return confirmed.status;
-    this.journal?.intent(this.target, method, path);
+    if (this.#allowed && !this.#allowed.has(`${method} ${path}`))
+      throw new StalePlanError(`the run would send ${method} ${path}, which the plan does not list`);
+    const confirmed = this.#journal?.confirmed(this.target, method, path);
+    if (confirmed) {
+      this.#writes.add(provider, method, path);
+      return confirmed.status;
+    }
+    this.#journal?.intent(this.target, method, path);
     let step: Step;
     let failed = false;
     let failure: unknown;
     try {
       const answer = await call(client);
-      step = { method, path, status: answer.response.status };
+      step = answered(method, path, answer.response.status, requestIdOf(answer.response));
     } catch (error) {
       const status = confirmedDespiteBody(error);
-      step = { method, path, status: status ?? statusOf(error) };
+      step = answered(method, path, status ?? statusOf(error), requestIdOfError(error));
       if (status === undefined) {
         failed = true;
         failure = error;
       }
     }
     this.steps.push(step);
-    this.journal?.step(this.target, step, options.final ?? false);
+    this.#journal?.step(this.target, step, options.final ?? false);
+    if (step.status !== null && ((step.status >= 200 && step.status < 300) || step.status === 404))
+      this.#writes.add(provider, method, path);
     if (failed) throw failure;
     return step.status ?? undefined;
   }

@@ -103,10 +103,12 @@ describe('ids in canonical form', () => {
     fake.state.liveperson.users.add(`12345678/${big}`);
     const result = await runOne(fake, 'apply', { provider: 'liveperson', account: '12345678', user: big });
     expect(result.outcome).toBe('deleted');
-    expect(fake.requests.map((request) => request.path.split('?')[0])).toEqual([
-      `/api/account/12345678/configuration/le-users/users/${big}`,
-      `/api/account/12345678/configuration/le-users/users/${big}`,
+    expect(fake.requests.map((request) => `${request.method} ${request.path.split('?')[0]}`)).toEqual([
+      `GET /api/account/12345678/configuration/le-users/users/${big}`,
+      `DELETE /api/account/12345678/configuration/le-users/users/${big}`,
+      `GET /api/account/12345678/configuration/le-users/users/${big}`,
     ]);
+    expect(result.verified).toBe(true);
   });
 });
 

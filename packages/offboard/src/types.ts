@@ -21,7 +21,20 @@ export interface Step {
   readonly method: string;
   readonly path: string;
   readonly status: number | null;
+  /** When the answer (or the failure) came, ISO 8601 UTC; absent for a planned write. */
+  readonly at?: string;
+  /** The provider's request id for this answer, when it sent one (see the runtime's requestIdOf). */
+  readonly requestId?: string;
 }
+
+/** A JSON value a decision rests on (a plan records them; apply compares them). */
+export type Fact = string | number | boolean | null | readonly Fact[] | { readonly [key: string]: Fact };
+
+/**
+ * What a policy read and decided on, by name (e.g. `present`, `accounts`, `tokens in 200001`):
+ * a saved plan carries them, and `apply --plan` finds the plan stale when they differ.
+ */
+export type Facts = Readonly<Record<string, Fact>>;
 
 /** How a target ended: deleted (the user is gone), removed (access to this account revoked). */
 export type Outcome = 'deleted' | 'removed' | 'already-absent' | 'blocked' | 'failed';
@@ -31,6 +44,13 @@ export interface TargetResult extends Target {
   readonly outcome: Outcome | 'planned';
   readonly steps: readonly Step[];
   readonly reason?: string;
+  /**
+   * Apply only: true when reads after the outcome showed the user gone from the account (the
+   * verification), false when they were skipped (`--no-verify`) or could not be made.
+   */
+  readonly verified?: boolean;
+  /** Plan only: the facts the plan's decision rests on. */
+  readonly facts?: Facts;
 }
 
 /** What a policy concludes; in plan mode, what apply would conclude. */
@@ -48,6 +68,12 @@ export function targetKey(target: Target): string {
  * everything the packages throw (the runtime's APIError, ValidationError, ... sit beside it).
  */
 export class InputError extends OffboardError {}
+
+/**
+ * `apply --plan`: what the provider shows now differs from what the plan rests on, or the run
+ * would send a write the plan did not list. The target ends `blocked`, `plan is stale: …`.
+ */
+export class StalePlanError extends OffboardError {}
 
 /** The journal refuses a write: it is closed, or its lock is no longer this process's. */
 export class JournalError extends OffboardError {}

@@ -4,6 +4,7 @@
 import { type ApiClient, type ApiDefinition, type BaseClientOptions, createApiClient } from '@offboard/runtime';
 import { NotFoundError } from '@offboard/runtime/errors';
 import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete } from '../src/provider.js';
+import type { StepLog } from '../src/steps.js';
 
 export const acmeApi = {
   name: 'acme',
@@ -42,10 +43,22 @@ interface AcmePaths {
 
 export type AcmeOptions = BaseClientOptions & { readonly accessToken?: string };
 
+type AcmeClient = ApiClient<AcmePaths>;
+
+async function isMember(client: AcmeClient, log: StepLog, path: { orgId: string; memberId: number }): Promise<boolean> {
+  try {
+    await log.read(client, (c) => c.GET('/orgs/{orgId}/members/{memberId}', { params: { path } }));
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
 export const acme = defineProvider({
   name: 'acme',
   apis: [acmeApi],
-  clients: (options: AcmeOptions | undefined, run): ApiClient<AcmePaths> =>
+  clients: (options: AcmeOptions | undefined, run): AcmeClient =>
     createApiClient<AcmePaths>(acmeApi, clientOptions(run, options), 'acme-fixture/1'),
   canonical: (target) => canonicalIds(acmeApi, 'deleteMember', target, { account: 'orgId', user: 'memberId' }),
   canonicalAccount: (account) => canonicalId(acmeApi, 'deleteMember', 'orgId', account, 'account'),
@@ -53,17 +66,16 @@ export const acme = defineProvider({
   async run(target, log, client) {
     const path = { orgId: target.account, memberId: Number(target.user) };
     const absent = { outcome: 'already-absent', reason: `no member ${target.user}` } as const;
-    if (log.mode === 'plan') {
-      try {
-        await log.read(client, (c) => c.GET('/orgs/{orgId}/members/{memberId}', { params: { path } }));
-      } catch (error) {
-        if (error instanceof NotFoundError) return absent;
-        throw error;
-      }
+    if (log.readsFirst) {
+      const present = await isMember(client, log, path);
+      log.fact('present', present);
+      if (!present) return absent;
     }
     return finalDelete(log, client, (c) => c.DELETE('/orgs/{orgId}/members/{memberId}', { params: { path } }), {
       done: { outcome: 'deleted' },
       absent,
     });
   },
+  verify: async (target, _outcome, log, client) =>
+    !(await isMember(client, log, { orgId: target.account, memberId: Number(target.user) })),
 });

@@ -480,6 +480,12 @@ export const RESOURCES: readonly Resource[] = [
     provider: 'gcore',
     path: '/iam/users/{userId}',
     methods: {
+      GET: (call) => {
+        const user = Number(call.params.userId);
+        const accounts = call.state.gcore.users.get(user);
+        if (!accounts) return failure('gcore', call, 404, 'User not found.');
+        return answer(200, answers.gcorePublicUser(user, gcoreEmail(call.state.gcore, user), [...accounts][0] ?? 0));
+      },
       DELETE: (call) => {
         const user = Number(call.params.userId);
         const { gcore } = call.state;

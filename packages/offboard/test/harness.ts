@@ -6,6 +6,8 @@ import type { Mode, Target, TargetResult } from '../src/types.js';
 import { type FakeProviders, fakeEnv } from './fake-providers.js';
 
 const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
+/** Verification's re-reads, quick: 3 reads over 40 ms. */
+export const FAST_VERIFY = [0, 10, 30] as const;
 
 /** Ids that meet the providers' rules. */
 export const IDS = {
@@ -31,6 +33,7 @@ export function offboarderFor(fake: FakeProviders, options: OffboardOptions = {}
   return createOffboarder({
     env: fakeEnv(fake.url),
     clients: { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast },
+    verifyDelaysMs: FAST_VERIFY,
     ...options,
   });
 }
@@ -64,7 +67,7 @@ export async function runCli(
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
-    ...(options ? { options } : {}),
+    options: { verifyDelaysMs: FAST_VERIFY, ...options },
   });
   return { code, stdout, stderr };
 }

@@ -20,6 +20,13 @@ export const gcoreResellerUser = (id: number, email: string, client: number) => 
   auth_types: ['password'],
 });
 
+/** A Gcore user as the Reseller API reads one by id (`GET /iam/users/{userId}`): without its accounts. */
+export const gcorePublicUser = (id: number, email: string, client: number) => ({
+  ...gcoreResellerUser(id, email, client),
+  user_type: 'common',
+  is_active: true,
+});
+
 /** A Gcore user as the IAM API lists it, with every account it is in. */
 export const gcoreUser = (id: number, email: string, accounts: readonly number[]) => ({
   ...gcoreResellerUser(id, email, accounts[0] ?? 0),

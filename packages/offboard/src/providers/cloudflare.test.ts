@@ -19,9 +19,20 @@ describe('cloudflare provider', () => {
   it('deletes with one DELETE answered 202, then reports already-absent (404 envelope)', async () => {
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');
-    expect(stepsOf(result)).toEqual([`DELETE /accounts/${account}/access/users/${user} 202`]);
+    expect(stepsOf(result)).toEqual([
+      `DELETE /accounts/${account}/access/users/${user} 202`,
+      `GET /accounts/${account}/access/users/${user} 404`,
+    ]);
+    expect(result.verified).toBe(true);
     const again = await runOne(fake, 'apply', target);
-    expect(again).toMatchObject({ outcome: 'already-absent', steps: [{ method: 'DELETE', status: 404 }] });
+    expect(again).toMatchObject({
+      outcome: 'already-absent',
+      verified: true,
+      steps: [
+        { method: 'DELETE', status: 404 },
+        { method: 'GET', status: 404 },
+      ],
+    });
   });
 
   it('sends the API token as a bearer', async () => {

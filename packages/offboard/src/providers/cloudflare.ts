@@ -1,6 +1,6 @@
 // Cloudflare Zero Trust Access: one DELETE, answered 202 with the envelope; a 404 means the user
-// is already gone (RFC 9110 §9.2.2: DELETE is idempotent). Reads in plan mode show whether the
-// user exists. `account_id` is at most 32 characters, `user_id` a UUID (the spec's path rules).
+// is already gone (RFC 9110 §9.2.2: DELETE is idempotent). Reads in plan mode (and applying a
+// saved plan) show whether the user exists: the fact `present`. Verification: GET the user, 404. `account_id` is at most 32 characters, `user_id` a UUID (the spec's path rules).
 //
 // Finding people by email: the user list, page by page until `result_info.total_pages` or an
 // empty page (its `count` and `total_count` are not what upstream describes: never relied on).
@@ -39,6 +39,17 @@ function listed(
   );
 }
 
+/** Whether the Access user exists (GET answers it; 404: it does not). */
+async function exists(client: Client, log: StepLog, path: { account_id: string; user_id: string }): Promise<boolean> {
+  try {
+    await log.read(client, (c) => c.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path } }));
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
 const addressOf = (user: ListedUser) => [user.email];
 const idOf = (user: ListedUser) => String(user.id ?? '').toLowerCase();
 
@@ -57,13 +68,10 @@ export const cloudflare = defineProvider({
       outcome: 'already-absent',
       reason: `no Access user ${target.user} in account ${target.account}`,
     };
-    if (log.mode === 'plan') {
-      try {
-        await log.read(client, (c) => c.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path } }));
-      } catch (error) {
-        if (error instanceof NotFoundError) return absent;
-        throw error;
-      }
+    if (log.readsFirst) {
+      const present = await exists(client, log, path);
+      log.fact('present', present);
+      if (!present) return absent;
     }
     return finalDelete(
       log,
@@ -72,6 +80,9 @@ export const cloudflare = defineProvider({
       { done: { outcome: 'deleted' }, absent },
     );
   },
+
+  verify: async (target, _outcome, log, client) =>
+    !(await exists(client, log, { account_id: target.account, user_id: target.user })),
 
   async discover({ account, emails, clients: client, log }) {
     const { data } = await log.read(client, (c) =>

@@ -23,7 +23,9 @@ describe('gcore provider', () => {
       'GET /iam/users?limit=100&offset=0 200',
       'GET /iam/v2/clients/100/tokens?issued_by=7 200',
       'DELETE /iam/users/7 200',
+      'GET /iam/users/7 404',
     ]);
+    expect(result.verified).toBe(true);
     expect(fake.state.gcore.users.has(7)).toBe(false);
   });
 
@@ -60,7 +62,11 @@ describe('gcore provider', () => {
     fake.state.gcore.tokens.push({ id: 41, account: 100, issuer: 7 }, { id: 50, account: 100, issuer: 8 });
     const result = await runOne(fake, 'apply', target, { revokeTokens: true });
     expect(result.outcome).toBe('deleted');
-    expect(stepsOf(result).slice(-2)).toEqual(['DELETE /iam/v2/clients/100/tokens/41 204', 'DELETE /iam/users/7 200']);
+    expect(stepsOf(result).slice(-3)).toEqual([
+      'DELETE /iam/v2/clients/100/tokens/41 204',
+      'DELETE /iam/users/7 200',
+      'GET /iam/users/7 404',
+    ]);
     expect(fake.state.gcore.tokens.find((token) => token.id === 50)?.deleted).toBeUndefined();
   });
 
@@ -75,6 +81,8 @@ describe('gcore provider', () => {
       'DELETE /iam/clients/300/client-users/7 200',
       'DELETE /iam/users/7 200',
     ]);
+    expect(stepsOf(result).at(-1)).toBe('GET /iam/users/7 404');
+    expect(result.verified).toBe(true);
     expect(fake.state.gcore.users.has(7)).toBe(false);
   });
 

@@ -8,6 +8,10 @@
 //   - only account → delete the user; several → revoke the target account only, or with
 //     --all-accounts revoke every other account and then delete the user; not in the user list
 //     → its other accounts are unknown, so revoke the target account only, never delete.
+// The facts a saved plan keeps: `present`, `accounts` (null: not in the user list), `tokens` (per
+// account touched). A plan counts what its earlier targets do: a person in two accounts is
+// removed from the first and deleted in the second, as apply will do it. Verification: the
+// deleted user's GET /iam/users/{userId}, or the removed access's client-user, answers 404.
 //
 // Finding people by email: GET /iam/users (every page, 1000 users a page) lists every user the
 // key can see with all their accounts (`client_and_roles`), so one walk serves every configured
@@ -219,18 +223,34 @@ export const gcore = defineProvider({
   async run(target, log, { iam, reseller }, options) {
     const clientId = Number(target.account);
     const userId = Number(target.user);
+    const revoke = (account: number) => (c: IamClient) =>
+      c.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: account, userId } } });
+    const deleteUser = (c: ResellerClient) => c.DELETE('/iam/users/{userId}', { params: { path: { userId } } });
 
+    let present = true;
     try {
       await log.read(iam, (c) =>
         c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
       );
     } catch (error) {
-      if (error instanceof NotFoundError)
-        return { outcome: 'already-absent', reason: `user ${userId} is not in account ${clientId}` };
-      throw error;
+      if (!(error instanceof NotFoundError)) throw error;
+      present = false;
     }
+    // A plan sees what its earlier targets do: the user deleted, or removed from this account.
+    const goneEarlier = present && (log.plannedEarlier(deleteUser) || log.plannedEarlier(revoke(clientId)));
+    log.fact('present', present && !goneEarlier);
+    if (goneEarlier)
+      return {
+        outcome: 'already-absent',
+        reason: `an earlier target of this plan removes user ${userId} from account ${clientId}`,
+      };
+    if (!present) return { outcome: 'already-absent', reason: `user ${userId} is not in account ${clientId}` };
 
-    const listed = await accountsOf(iam, log, userId);
+    // The accounts an earlier target of this plan removes the user from are not counted.
+    const listed = (await accountsOf(iam, log, userId))?.filter(
+      (account) => account === clientId || !log.plannedEarlier(revoke(account)),
+    );
+    log.fact('accounts', listed === undefined ? null : [...listed].sort((a, b) => a - b));
     // Not in the user list: its other accounts are unknown, so never assume this is the only one
     // (deleting the user would remove them everywhere): revoke this account only.
     const accounts = listed ?? [clientId];
@@ -239,10 +259,20 @@ export const gcore = defineProvider({
     const touched = deletesUser ? [...others, clientId] : [clientId];
 
     const tokens = new Map<number, number[]>();
+    const issued: Record<string, number[]> = {};
     for (const account of touched) {
-      const ids = await tokensOf(iam, log, account, userId);
+      const ids = (await tokensOf(iam, log, account, userId)).filter(
+        (tokenId) =>
+          !log.plannedEarlier((c: IamClient) =>
+            c.DELETE('/iam/v2/clients/{clientId}/tokens/{tokenId}', {
+              params: { path: { clientId: account, tokenId } },
+            }),
+          ),
+      );
+      issued[String(account)] = ids;
       if (ids.length > 0) tokens.set(account, ids);
     }
+    log.fact('tokens', issued);
     if (tokens.size > 0 && !options.revokeTokens) {
       const listed = [...tokens].map(([account, ids]) => `account ${account}: ${ids.join(', ')}`).join('; ');
       return {
@@ -263,13 +293,7 @@ export const gcore = defineProvider({
       }
       if (account !== clientId) {
         const revoked = await guarded('revoke-access', userId, async () => {
-          await removeIfPresent(() =>
-            log.write(iam, (c) =>
-              c.DELETE('/iam/clients/{clientId}/client-users/{userId}', {
-                params: { path: { clientId: account, userId } },
-              }),
-            ),
-          );
+          await removeIfPresent(() => log.write(iam, revoke(account)));
           return { outcome: 'removed' };
         });
         if (revoked.outcome === 'blocked') return revoked;
@@ -278,7 +302,7 @@ export const gcore = defineProvider({
     const absent: Verdict = { outcome: 'already-absent', reason: `user ${userId} is already gone` };
     if (deletesUser) {
       return guarded('delete-user', userId, () =>
-        finalDelete(log, reseller, (c) => c.DELETE('/iam/users/{userId}', { params: { path: { userId } } }), {
+        finalDelete(log, reseller, deleteUser, {
           done: {
             outcome: 'deleted',
             ...(others.length > 0 ? { reason: `also removed from accounts ${others.join(', ')}` } : {}),
@@ -292,13 +316,31 @@ export const gcore = defineProvider({
         ? `user ${userId} is not in Gcore's user list, so its other accounts are unknown: revoked account ${clientId} only, the user was not deleted`
         : `user ${userId} keeps access to accounts ${others.join(', ')} (use --all-accounts to delete the user)`;
     return guarded('revoke-access', userId, () =>
-      finalDelete(
-        log,
-        iam,
-        (c) => c.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
-        { done: { outcome: 'removed', reason: keeps }, absent },
-      ),
+      finalDelete(log, iam, revoke(clientId), { done: { outcome: 'removed', reason: keeps }, absent }),
     );
+  },
+
+  // Deleted: the user is gone (GET /iam/users/{userId} answers 404). Removed, or already absent:
+  // the user has no access to the account (its client-user answers 404).
+  async verify(target, outcome, log, { iam, reseller }) {
+    const userId = Number(target.user);
+    const clientId = Number(target.account);
+    try {
+      if (outcome === 'deleted') {
+        const { data } = await log.read(reseller, (c) =>
+          c.GET('/iam/users/{userId}', { params: { path: { userId } } }),
+        );
+        // Gcore does not say whether a deleted user can still be read, marked deleted: gone too.
+        return data.deleted === true;
+      }
+      await log.read(iam, (c) =>
+        c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+      );
+      return false;
+    } catch (error) {
+      if (error instanceof NotFoundError) return true;
+      throw error;
+    }
   },
 
   async discover({ account, emails, clients: { iam, reseller }, log, once }) {

@@ -21,7 +21,7 @@ describe('liveperson provider', () => {
   it('reads the revision and deletes with If-Match set to it (never -1), with v=4.0', async () => {
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');
-    expect(stepsOf(result)).toEqual([`GET ${where} 200`, `DELETE ${where} 200`]);
+    expect(stepsOf(result)).toEqual([`GET ${where} 200`, `DELETE ${where} 200`, `GET ${where} 404`]);
     expect(ifMatchSent()).toEqual(['7']);
     expect(fake.requests.every((request) => request.path.endsWith('?v=4.0'))).toBe(true);
   });
@@ -36,6 +36,7 @@ describe('liveperson provider', () => {
       `DELETE ${where} ${status}`,
       `GET ${where} 200`,
       `DELETE ${where} 200`,
+      `GET ${where} 404`,
     ]);
     expect(ifMatchSent()).toEqual(['7', '8']);
   });

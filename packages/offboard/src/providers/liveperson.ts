@@ -2,13 +2,16 @@
 // client): read the user to learn the data revision (`ac-revision`), then DELETE with
 // `If-Match: <revision>`. Never `-1`, which would skip the concurrency check. The docs name no
 // status for a stale revision, so 409 and 412 are treated alike: re-read and try again, a bounded
-// number of times. 404 means the user is already gone.
+// number of times. 404 means the user is already gone. The facts a saved plan keeps: `present`
+// and `revision`, which may move ahead by what the retries cover (and by this run's own earlier
+// deletes in the account) and still hold. Verification: GET the user answers 404.
 //
 // Finding people by email: the account's user list (one request, not paged), with only the
 // fields matching needs (`select=id,loginName,email`); a person matches by `email` or by a
 // `loginName` that is their address. One read per account serves any number of people.
 import {
   api,
+  type Client,
   type ClientOptions,
   ConflictError,
   createClient,
@@ -16,8 +19,30 @@ import {
   OffboardError,
 } from '@offboard/liveperson-users';
 import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete, matchUsers } from '../provider.js';
+import type { StepLog } from '../steps.js';
 
 const REVISION = /^\d+$/;
+
+/** A revision read now that the plan's still covers: the same, or at most `slack` ahead. */
+function covers(planned: unknown, now: unknown, slack: number): boolean {
+  if (typeof planned !== 'string' || typeof now !== 'string' || !REVISION.test(planned) || !REVISION.test(now))
+    return false;
+  const ahead = BigInt(now) - BigInt(planned);
+  return ahead >= 0n && ahead <= BigInt(slack);
+}
+
+/** Whether the user is gone: GET answers 404 (or, should it still list it, marks it deleted). */
+async function gone(client: Client, log: StepLog, path: { accountId: string; userId: string }): Promise<boolean> {
+  try {
+    const { data } = await log.read(client, (c) =>
+      c.GET('/api/account/{accountId}/configuration/le-users/users/{userId}', { params: { path } }),
+    );
+    return (data as { deleted?: unknown }).deleted === true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return true;
+    throw error;
+  }
+}
 
 export const liveperson = defineProvider({
   name: 'liveperson',
@@ -35,6 +60,7 @@ export const liveperson = defineProvider({
   async run(target, log, client, options) {
     // userId is an int64 ("positive long number"): kept as a digit string, exact beyond 2^53.
     const path = { accountId: target.account, userId: target.user };
+    const accountPath = `/api/account/${encodeURIComponent(target.account)}`;
     const absent = {
       outcome: 'already-absent',
       reason: `no user ${target.user} in account ${target.account}`,
@@ -47,8 +73,17 @@ export const liveperson = defineProvider({
         );
         revision = response.headers.get('ac-revision');
       } catch (error) {
-        if (error instanceof NotFoundError) return absent;
-        throw error;
+        if (!(error instanceof NotFoundError)) throw error;
+        if (attempt === 0) log.fact('present', false);
+        return absent;
+      }
+      if (attempt === 0) {
+        log.fact('present', true);
+        // The revision may move by what the retries cover, and by this run's own earlier deletes in the account.
+        const slack =
+          options.maxRevisionRetries +
+          log.earlierWrites((method, written) => method === 'DELETE' && written.startsWith(`${accountPath}/`));
+        log.fact('revision', revision, { holds: (planned, now) => covers(planned, now, slack) });
       }
       if (revision === null || !REVISION.test(revision)) {
         return {
@@ -77,6 +112,8 @@ export const liveperson = defineProvider({
       }
     }
   },
+
+  verify: (target, _outcome, log, client) => gone(client, log, { accountId: target.account, userId: target.user }),
 
   async discover({ account: accountId, emails, clients: client, log }) {
     const { data } = await log.read(client, (c) =>

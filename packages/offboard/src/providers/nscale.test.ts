@@ -19,7 +19,11 @@ describe('nscale provider', () => {
   it('deletes the organization user, then reports already-absent on a rerun', async () => {
     const result = await runOne(fake, 'apply', target);
     expect(result.outcome).toBe('deleted');
-    expect(stepsOf(result)).toEqual([`DELETE /api/v1/organizations/${organization}/users/${user(0)} 200`]);
+    expect(stepsOf(result)).toEqual([
+      `DELETE /api/v1/organizations/${organization}/users/${user(0)} 200`,
+      `GET /api/v1/organizations/${organization}/users 200`,
+    ]);
+    expect(result.verified).toBe(true);
     expect((await runOne(fake, 'apply', target)).outcome).toBe('already-absent');
   });
 

@@ -1,6 +1,8 @@
 // nscale Identity (OAuth2 bearer): DELETE the organization user, which also leaves every group;
-// 404 means the user is already gone. A token provider, if configured, is shared by all targets
-// through one client, so concurrent targets wait on one refresh.
+// 404 means the user is already gone. Plan mode (and applying a saved plan) reads the
+// organization's users first: the fact `present`. Verification: the user is not in that list.
+// A token provider, if configured, is shared by all targets through one client, so concurrent
+// targets wait on one refresh.
 //
 // Finding people by email: the organization's user list (one request, not paged) holds every
 // member's address in `spec.subject`; one read per organization serves any number of people.
@@ -47,6 +49,14 @@ async function organizationMembers(
   );
 }
 
+/** Whether the organization's user list holds `userID` (canonical: a UUID is the same whatever its case). */
+async function isMember(client: Client, log: StepLog, organizationID: string, userID: string): Promise<boolean> {
+  const { data } = await log.read(client, (c) =>
+    c.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } } }),
+  );
+  return data.some((user) => user.metadata.id.toLowerCase() === userID);
+}
+
 /** The organizations nscale says a user with `email` is in, or the warning why it would not say. */
 async function organizationsOf(client: Client, log: StepLog, email: string): Promise<string[] | string> {
   try {
@@ -79,12 +89,10 @@ export const nscale = defineProvider({
       outcome: 'already-absent',
       reason: `no user ${userID} in organization ${organizationID}`,
     };
-    if (log.mode === 'plan') {
-      const { data } = await log.read(client, (c) =>
-        c.GET('/api/v1/organizations/{organizationID}/users', { params: { path: { organizationID } } }),
-      );
-      // Ids are compared in canonical form: a UUID is the same whatever its case.
-      if (!data.some((user) => user.metadata.id.toLowerCase() === userID)) return absent;
+    if (log.readsFirst) {
+      const present = await isMember(client, log, organizationID, userID);
+      log.fact('present', present);
+      if (!present) return absent;
     }
     return finalDelete(
       log,
@@ -96,6 +104,8 @@ export const nscale = defineProvider({
       { done: { outcome: 'deleted' }, absent },
     );
   },
+
+  verify: async (target, _outcome, log, client) => !(await isMember(client, log, target.account, target.user)),
 
   async discover({ account, emails, clients: client, log, once }) {
     const members = (organizationID: string) =>
