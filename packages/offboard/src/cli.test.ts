@@ -68,11 +68,41 @@ describe('offboard CLI', () => {
           outcome: 'deleted',
           verified: true,
           steps: [
-            { method: 'GET', path: '/iam/clients/100/client-users/7', status: 200, at: expect.any(String) },
-            { method: 'GET', path: '/iam/users?limit=100&offset=0', status: 200, at: expect.any(String) },
-            { method: 'GET', path: '/iam/v2/clients/100/tokens?issued_by=7', status: 200, at: expect.any(String) },
-            { method: 'DELETE', path: '/iam/users/7', status: 200, at: expect.any(String) },
-            { method: 'GET', path: '/iam/users/7', status: 404, at: expect.any(String) },
+            {
+              method: 'GET',
+              path: '/iam/clients/100/client-users/7',
+              status: 200,
+              at: expect.any(String),
+              requestId: expect.stringMatching(/^fake-/),
+            },
+            {
+              method: 'GET',
+              path: '/iam/users?limit=100&offset=0',
+              status: 200,
+              at: expect.any(String),
+              requestId: expect.stringMatching(/^fake-/),
+            },
+            {
+              method: 'GET',
+              path: '/iam/v2/clients/100/tokens?issued_by=7',
+              status: 200,
+              at: expect.any(String),
+              requestId: expect.stringMatching(/^fake-/),
+            },
+            {
+              method: 'DELETE',
+              path: '/iam/users/7',
+              status: 200,
+              at: expect.any(String),
+              requestId: expect.stringMatching(/^fake-/),
+            },
+            {
+              method: 'GET',
+              path: '/iam/users/7',
+              status: 404,
+              at: expect.any(String),
+              requestId: expect.stringMatching(/^fake-/),
+            },
           ],
         },
       ],
@@ -89,7 +119,7 @@ describe('offboard CLI', () => {
     expect(fake.count('DELETE')).toBe(0);
     const applied = await offboard(['apply', '--batch', file, '--concurrency', '2']);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/^PROVIDER +ACCOUNT +USER +OUTCOME +REASON/);
+    expect(applied.stdout).toMatch(/^PROVIDER +ACCOUNT +USER +OUTCOME +VERIFIED +REASON/);
     expect(applied.stdout).toMatch(/apply: 4 targets: 4 deleted/);
     expect(applied.stdout.indexOf('gcore')).toBeLessThan(applied.stdout.indexOf('liveperson'));
   });
@@ -118,7 +148,11 @@ describe('offboard CLI', () => {
   });
 
   const usageErrors: [string, string[], RegExp][] = [
-    ['no mode', ['--provider', 'gcore', '--account', '100', '--user', '7'], /first argument must be plan or apply/],
+    [
+      'no mode',
+      ['--provider', 'gcore', '--account', '100', '--user', '7'],
+      /first argument must be plan, apply or report/,
+    ],
     ['an unknown option', ['apply', '--force'], /Unknown option '--force'/],
     ['a missing --user', ['apply', '--provider', 'gcore', '--account', '100'], /give --provider, --account and --user/],
     [

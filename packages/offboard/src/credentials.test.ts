@@ -1,7 +1,8 @@
 // A property of the CLI: whatever the credential looks like (surrounding whitespace and the
 // trailing newline a token file brings, inner spaces, unicode, `+/=`, quotes, backslashes,
 // control characters) and whatever the provider does with it (echoes it in an error body, a
-// response header, a redirect's Location), it never reaches stdout, stderr or the journal, in
+// response header, a redirect's Location), it never reaches stdout, stderr, the journal, the
+// saved plan (`plan --out`) or the evidence report of the journal (`report`, both formats), in
 // any form. And the run either refuses the credential up front (exit 2, naming the variable,
 // nothing sent) when it holds a control or non-ASCII character once trimmed, or sends exactly
 // the trimmed credential.
@@ -277,6 +278,7 @@ async function check(
   const id = `r${++sequence}`;
   const baseUrl = server.run(id, handlerFor(setup, statuses, final));
   const journal = path.join(dir, `${id}.jsonl`);
+  const planFile = path.join(dir, `${id}.plan.json`);
   const env = { [setup.baseUrlEnv]: baseUrl, [setup.credentialEnv]: value, ...setup.extraEnv };
   const args = [
     mode,
@@ -286,8 +288,8 @@ async function check(
     setup.account,
     '--user',
     setup.user,
-    '--journal',
-    journal,
+    // A plan is saved, an apply journaled: both are read for the token below.
+    ...(mode === 'plan' ? ['--out', planFile] : ['--journal', journal]),
     ...(json ? ['--json'] : []),
   ];
   const problems: string[] = [];
@@ -298,10 +300,20 @@ async function check(
     return [`main threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
   }
   const journalText = await readFile(journal, 'utf8').catch(() => '');
+  const planText = await readFile(planFile, 'utf8').catch(() => '');
+  // The evidence report of the journal, in both formats (it reads nothing but the journal).
+  const reports = journalText
+    ? await Promise.all(['md', 'json'].map((format) => offboard(['report', journal, '--format', format], {})))
+    : [];
   for (const [where, text] of [
     ['stdout', result.stdout],
     ['stderr', result.stderr],
     ['the journal', journalText],
+    ['the saved plan', planText],
+    ...reports.flatMap((report, index) => [
+      [`the ${index === 0 ? 'Markdown' : 'JSON'} report`, report.stdout] as const,
+      ['the report\'s stderr', report.stderr] as const,
+    ]),
   ] as const) {
     for (const [form, secret] of formsOf(value)) {
       if (text.includes(secret)) problems.push(`${form} of the token appears in ${where}: ${JSON.stringify(text)}`);
@@ -346,7 +358,7 @@ async function check(
 }
 
 describe('credentials at the CLI', () => {
-  it(`never print or journal a token in any form, and send exactly the trimmed token or refuse it (${NUM_RUNS} property runs × ${SCRIPTS} CLI runs = ${NUM_RUNS * SCRIPTS})`, async () => {
+  it(`never print, journal, save in a plan or report a token in any form, and send exactly the trimmed token or refuse it (${NUM_RUNS} property runs × ${SCRIPTS} CLI runs = ${NUM_RUNS * SCRIPTS})`, async () => {
     await fc.assert(
       fc.asyncProperty(token, scenario, async (value, { scripts, burst: fiveHundreds, tableForPlan }) => {
         const server = await startEchoServer();

@@ -186,47 +186,60 @@ export async function discover(
         accounts.add(other);
         elsewhere.set(provider, accounts);
       }
-      if (users.length > 1) {
-        ambiguous.push({
-          provider,
-          account,
-          user: users.join(', '),
-          email,
-          outcome: 'blocked',
-          steps: [],
-          reason: `${users.length} users in account ${account} have the address ${email} (${users.join(', ')}): nothing guessed; offboard the right one by id`,
-        });
+      const found = entryTarget({ email, provider, account, users }, registry);
+      if (found === undefined) continue;
+      if ('outcome' in found) {
+        ambiguous.push(found);
         continue;
       }
-      if (users.length === 1) {
-        let target: Target;
-        try {
-          target = registry.canonical({ provider, account, user: users[0]! });
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          // The provider's own answer breaks its spec's rules: never sent on as a path.
-          ambiguous.push({
-            provider,
-            account,
-            user: users[0]!,
-            email,
-            outcome: 'blocked',
-            steps: [],
-            reason: `the provider listed a user id that breaks its own rules: ${error.message}`,
-          });
-          continue;
-        }
-        const key = targetKey(target);
-        // Two addresses of one user (two people listed for one account holder): one target.
-        if (seen.has(key)) continue;
-        seen.add(key);
-        targets.push({ ...target, email });
-      }
+      const key = targetKey(found);
+      // Two addresses of one user (two people listed for one account holder): one target.
+      if (seen.has(key)) continue;
+      seen.add(key);
+      targets.push(found);
     }
     for (const [provider, accounts] of elsewhere)
       unconfigured.push({ email, provider, accounts: [...accounts].sort(compareIds) });
   }
   return { entries, targets, ambiguous, unconfigured, warnings: [...warnings] };
+}
+
+/**
+ * What one person's entry in one account gives: nothing (not found there), the target (one user,
+ * ids canonical, with the email), or a `blocked` result: several users have the address (nothing
+ * guessed), or the provider listed an id that breaks its own rules (never sent on as a path).
+ */
+export function entryTarget(
+  entry: Pick<DiscoveryEntry, 'email' | 'provider' | 'account' | 'users'>,
+  registry: Registry,
+): Target | TargetResult | undefined {
+  const { email, provider, account, users } = entry;
+  if (users.length === 0) return undefined;
+  if (users.length > 1) {
+    return {
+      provider,
+      account,
+      user: users.join(', '),
+      email,
+      outcome: 'blocked',
+      steps: [],
+      reason: `${users.length} users in account ${account} have the address ${email} (${users.join(', ')}): nothing guessed; offboard the right one by id`,
+    };
+  }
+  try {
+    return { ...registry.canonical({ provider, account, user: users[0]! }), email };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return {
+      provider,
+      account,
+      user: users[0]!,
+      email,
+      outcome: 'blocked',
+      steps: [],
+      reason: `the provider listed a user id that breaks its own rules: ${error.message}`,
+    };
+  }
 }
 
 /** Numeric ids in numeric order, others as text. */

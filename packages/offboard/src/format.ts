@@ -132,7 +132,17 @@ function people(discovery: Discovery): string[] {
 export function toTable(mode: Mode, results: readonly TargetResult[], summary: RunSummary = {}): string {
   const lines: string[] = [];
   const byEmail = results.some((result) => result.email !== undefined);
-  const header = [...(byEmail ? ['EMAIL'] : []), 'PROVIDER', 'ACCOUNT', 'USER', 'OUTCOME', 'REASON'];
+  // Apply: whether reads after the outcome showed the user gone.
+  const verifies = mode === 'apply';
+  const header = [
+    ...(byEmail ? ['EMAIL'] : []),
+    'PROVIDER',
+    'ACCOUNT',
+    'USER',
+    'OUTCOME',
+    ...(verifies ? ['VERIFIED'] : []),
+    'REASON',
+  ];
   const rows = results.map((result) =>
     [
       ...(byEmail ? [result.email ?? ''] : []),
@@ -140,6 +150,7 @@ export function toTable(mode: Mode, results: readonly TargetResult[], summary: R
       result.account,
       result.user,
       result.outcome,
+      ...(verifies ? [result.verified ? 'yes' : 'no'] : []),
       result.reason ?? '',
     ].map(printable),
   );

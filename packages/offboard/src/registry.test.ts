@@ -17,6 +17,9 @@ const providers = [...BUILT_IN_PROVIDERS, acme];
 
 /** A stateful ACME: members per org; GET 200/404, DELETE 204/404; bearer required. */
 let members: Set<string>;
+/** Reads that still show a member after its delete (a provider that takes a moment). */
+let linger: number;
+let ghosts: Map<string, number>;
 let received: { method: string; url: string; authorization: string | undefined }[];
 let server: LoopbackServer;
 let env: Record<string, string>;
@@ -25,17 +28,23 @@ let dir: string;
 
 beforeEach(async () => {
   members = new Set([`${ORG}/7`, `${ORG}/8`]);
+  linger = 0;
+  ghosts = new Map();
   received = [];
   server = await startLoopbackServer((request, response) => {
     received.push({ method: request.method!, url: request.url!, authorization: request.headers.authorization });
     const match = /^\/orgs\/([^/]+)\/members\/([^/?]+)$/.exec(request.url ?? '');
     const key = match ? `${match[1]}/${match[2]}` : '';
     if (request.headers.authorization !== `Bearer ${TOKEN}`) response.writeHead(401).end();
-    else if (!members.has(key)) response.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+    else if (request.method === 'GET' && (ghosts.get(key) ?? 0) > 0) {
+      ghosts.set(key, ghosts.get(key)! - 1);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7,"email":"a@example.com"}');
+    } else if (!members.has(key)) response.writeHead(404, { 'content-type': 'application/json' }).end('{}');
     else if (request.method === 'GET')
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":7,"email":"a@example.com"}');
     else if (request.method === 'DELETE') {
       members.delete(key);
+      if (linger > 0) ghosts.set(key, linger);
       response.writeHead(204).end();
     } else response.writeHead(405).end();
   });
@@ -156,5 +165,46 @@ describe('the registry', () => {
       { provider: 'nscale', variables: 'NSCALE_ACCESS_TOKEN, NSCALE_BASE_URL' },
       { provider: 'liveperson', variables: 'LIVEPERSON_ACCESS_TOKEN, LIVEPERSON_BASE_URL' },
     ]);
+  });
+});
+
+describe('verification, through a provider module', () => {
+  const target = { provider: 'acme', account: ORG, user: '7' };
+  const apply = async (delays: readonly number[]) => {
+    const offboarder = createOffboarder({ providers, env, verifyDelaysMs: delays });
+    try {
+      return (await offboarder.run('apply', [target]))[0]!;
+    } finally {
+      await offboarder.close();
+    }
+  };
+  const reads = () => received.filter((request) => request.method === 'GET').length;
+
+  it('reads again until the member is gone: one that lingers for two reads is verified on the third', async () => {
+    linger = 2;
+    const result = await apply([0, 5, 10]);
+    expect(result).toMatchObject({ outcome: 'deleted', verified: true });
+    expect(reads()).toBe(3);
+    expect(result.steps.map((step) => `${step.method} ${step.status}`)).toEqual([
+      'DELETE 204',
+      'GET 200',
+      'GET 200',
+      'GET 404',
+    ]);
+  });
+
+  it('one still shown after every read is failed, never deleted, with the reads it took', async () => {
+    linger = 3;
+    const result = await apply([0, 5, 10]);
+    expect(result).toMatchObject({ outcome: 'failed', verified: false });
+    expect(result.reason).toBe(
+      `user 7 is still present in account ${ORG} after the delete was confirmed (3 reads over 0.015 s)`,
+    );
+    expect(reads()).toBe(3);
+  });
+
+  it('refuses verification delays that are not a list of waits', () => {
+    for (const delays of [[], [-1], [0.5], [700_000]])
+      expect(() => createOffboarder({ providers, env, verifyDelaysMs: delays })).toThrow(/verifyDelaysMs/);
   });
 });

@@ -70,6 +70,11 @@ export interface FakeState {
    * request naming no account (Gcore's `/iam/users`, `/iam/clients`) is not checked.
    */
   expectedCredentials?: Map<string, string>;
+  /**
+   * Every provider confirms a user's delete (its 2xx) and keeps the user: the broken provider
+   * verification exists for.
+   */
+  keepsDeletedUsers?: boolean;
 }
 
 export interface RecordedRequest {
@@ -493,7 +498,7 @@ export const RESOURCES: readonly Resource[] = [
         if (!accounts) return failure('gcore', call, 404, 'User not found.');
         if (accounts.size > 1) return failure('gcore', call, 403, 'Cannot delete user with multiple accounts.');
         if (liveTokens(gcore, user).length > 0) return failure('gcore', call, 403, ACTIVE_TOKENS);
-        gcore.users.delete(user);
+        if (!call.state.keepsDeletedUsers) gcore.users.delete(user);
         return answer(200);
       },
     },
@@ -602,7 +607,7 @@ export const RESOURCES: readonly Resource[] = [
       },
       DELETE: (call) => {
         const key = `${call.params.account_id}/${call.params.user_id}`;
-        if (!call.state.cloudflare.delete(key))
+        if (call.state.keepsDeletedUsers ? !call.state.cloudflare.has(key) : !call.state.cloudflare.delete(key))
           return failure(
             'cloudflare',
             call,
@@ -658,7 +663,8 @@ export const RESOURCES: readonly Resource[] = [
     path: '/api/v1/organizations/{organizationID}/users/{userID}',
     methods: {
       DELETE: (call) => {
-        if (!call.state.nscale.delete(`${call.params.organizationID}/${call.params.userID}`))
+        const key = `${call.params.organizationID}/${call.params.userID}`;
+        if (call.state.keepsDeletedUsers ? !call.state.nscale.has(key) : !call.state.nscale.delete(key))
           return failure('nscale', call, 404, 'the requested resource does not exist');
         return answer(200);
       },
@@ -714,7 +720,7 @@ export const RESOURCES: readonly Resource[] = [
         const ifMatch = call.headers['if-match'];
         if (ifMatch !== String(liveperson.revision))
           return failure('liveperson', call, liveperson.conflictStatus ?? 412, `revision ${String(ifMatch)} is stale`);
-        liveperson.users.delete(key);
+        if (!call.state.keepsDeletedUsers) liveperson.users.delete(key);
         liveperson.revision++;
         return answer(200, livepersonUser(liveperson, call.params.userId!, true), {
           'ac-revision': String(liveperson.revision),
@@ -799,9 +805,11 @@ const NO_BODY = new Set([204, 304]);
 const headersOf = ({ body, headers }: Answer): Record<string, string> =>
   body === undefined ? { ...headers } : { 'content-type': 'application/json', ...headers };
 
-/** Writes an answer: JSON with a content-type, or no body at all. */
+let answered = 0;
+
+/** Writes an answer: JSON with a content-type, or no body at all; each with its own request id. */
 function write(response: ServerResponse, sent: Answer): void {
-  response.writeHead(sent.status, headersOf(sent));
+  response.writeHead(sent.status, { 'x-request-id': `fake-${++answered}`, ...headersOf(sent) });
   response.end(sent.body === undefined ? undefined : JSON.stringify(sent.body));
 }
 

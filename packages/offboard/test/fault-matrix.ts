@@ -302,6 +302,8 @@ export interface CliRun {
   readonly stderr: string;
   /** The first result's outcome, from the --json document (undefined if there is none). */
   readonly outcome: string | undefined;
+  /** Whether reads after it showed the target gone. */
+  readonly verified: boolean | undefined;
   readonly journal: readonly JournalLine[];
   readonly journalText: string;
   /** The fake's requests made during this run. */
@@ -337,13 +339,25 @@ async function runOffboard(fake: FakeProviders, args: readonly string[], journal
   const before = fake.requests.length;
   const { code, stdout, stderr } = await runCli(args, fakeEnv(fake.url), { clients: FAST_CLIENTS });
   let outcome: string | undefined;
+  let verified: boolean | undefined;
   try {
-    outcome = (JSON.parse(stdout) as { results: { outcome: string }[] }).results[0]?.outcome;
+    const [result] = (JSON.parse(stdout) as { results: { outcome: string; verified?: boolean }[] }).results;
+    outcome = result?.outcome;
+    verified = result?.verified;
   } catch {
     outcome = undefined;
   }
   const { text, entries } = await readJournal(journal);
-  return { code, stdout, stderr, outcome, journal: entries, journalText: text, requests: fake.requests.slice(before) };
+  return {
+    code,
+    stdout,
+    stderr,
+    outcome,
+    verified,
+    journal: entries,
+    journalText: text,
+    requests: fake.requests.slice(before),
+  };
 }
 
 /** `offboard apply --batch <one target> --journal <file> --json [flags]`, in a temp dir. */
@@ -437,6 +451,10 @@ function untruthful(run: CliRun, scenario: Scenario, state: FakeState, final: Ro
   }
   if (outcome === 'already-absent' && !scenario.gone(state))
     problems.push(`${when}: reported already-absent, but the user is still in the account at the fake`);
+  if (run.verified === true && !scenario.gone(state))
+    problems.push(`${when}: reported verified, but the user is still in the account at the fake`);
+  if (run.verified === true && !FINISHED.has(outcome ?? ''))
+    problems.push(`${when}: reported verified with outcome ${outcome}`);
   return problems;
 }
 
@@ -445,10 +463,11 @@ function exitCodeProblems(run: CliRun, when: string): string[] {
     return [
       `${when}: no --json result on stdout (exit ${run.code}; stderr ${JSON.stringify(run.stderr.slice(0, 300))})`,
     ];
-  const expected = FINISHED.has(run.outcome) ? 0 : 1;
+  // Success is a finished outcome that reads after it showed: anything less exits 1.
+  const expected = FINISHED.has(run.outcome) && run.verified === true ? 0 : 1;
   return run.code === expected
     ? []
-    : [`${when}: exit code ${run.code} with outcome ${run.outcome} (expected ${expected})`];
+    : [`${when}: exit code ${run.code} with outcome ${run.outcome}, verified ${run.verified} (expected ${expected})`];
 }
 
 /**
