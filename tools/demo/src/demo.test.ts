@@ -52,18 +52,22 @@ it('plans and applies the sample batch, then one person by email, across all fou
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const runs = commandsRun(output);
   expect([...runs.keys()]).toEqual([
-    'offboard plan --batch tools/demo/sample.csv',
-    'offboard apply --batch tools/demo/sample.csv --revoke-tokens',
+    'offboard plan --batch tools/demo/sample.csv --revoke-tokens --out $DEMO_DIR/batch-plan.json',
+    'offboard apply --plan $DEMO_DIR/batch-plan.json --journal $DEMO_DIR/batch.jsonl',
     `offboard plan --email ${DEMO_EMAIL} --config tools/demo/demo-accounts.yaml`,
-    `offboard apply --email ${DEMO_EMAIL} --config tools/demo/demo-accounts.yaml --revoke-tokens`,
+    `offboard apply --email ${DEMO_EMAIL} --config tools/demo/demo-accounts.yaml --revoke-tokens --journal $DEMO_DIR/jordan.jsonl --operator demo-operator --ticket HR-1234`,
+    'offboard report $DEMO_DIR/jordan.jsonl',
   ]);
-  const [batchPlan, batchApply, personPlan, personApply] = [...runs.values()];
+  const [batchPlan, batchApply, personPlan, personApply, report] = [...runs.values()];
 
   expect(batchPlan!.exit).toBe(0);
   expect(batchPlan!.printed).toMatch(/plan: 4 targets: 4 planned/);
-  expect(batchPlan!.printed).toMatch(/would be blocked: user 1001 issued API tokens/);
+  expect(batchPlan!.printed).toMatch(/plan saved to .*batch-plan\.json \(sha256:[0-9a-f]{64}\)/);
+  // The saved plan, applied exactly: nothing stale on the mocks, every delete verified.
   expect(batchApply!.exit).toBe(0);
   expect(batchApply!.printed).toMatch(/apply: 4 targets: 1 removed, 3 deleted/);
+  expect(batchApply!.printed).not.toMatch(/plan is stale/);
+  expect(batchApply!.printed.match(/^\S+ +\S+ +\S+ +(deleted|removed) +yes\b/gm)).toHaveLength(4);
 
   // By email: found in every configured account of every provider, nowhere unsearched or
   // unconfigured (either would be exit 1), and every result row names the person.
@@ -90,6 +94,16 @@ it('plans and applies the sample batch, then one person by email, across all fou
   expect(personPlan!.printed).toMatch(/would be blocked: user 1001 issued API tokens \(account 200001: 42, 43\)/);
   expect(personApply!.printed).toMatch(/apply: 5 targets: 2 removed, 3 deleted/);
   expect(personApply!.printed).toMatch(/DELETE \/iam\/v2\/clients\/200001\/tokens\/42 {2}204/);
+
+  // It ends with the evidence of the apply: who, under which ticket, each account verified.
+  expect(report!.exit).toBe(0);
+  expect(report!.printed).toMatch(/^# Offboarding evidence$/m);
+  expect(report!.printed).toContain('- Operator: demo-operator');
+  expect(report!.printed).toContain('- Ticket: HR-1234');
+  expect(report!.printed).toContain('- Complete: yes');
+  for (const { provider, account, user, applied } of PERSON_ACCOUNTS)
+    expect(report!.printed).toContain(`| ${provider} | ${account} | ${user} | ${applied} | yes |`);
+  expect(output.trimEnd()).toMatch(/exit 0\n\ndemo: every command exited 0$/);
 
   expect(output).toMatch(/demo: every command exited 0/);
   expect(output).not.toMatch(/demo-(gcore|cloudflare|nscale|liveperson)-(key|token)/);
