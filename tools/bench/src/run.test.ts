@@ -26,7 +26,7 @@ it('prints one Markdown table with every section', async () => {
       section,
     ).toBe(true);
   }
-  expect(table).toMatch(/200 deletes processed, 0 twice/);
+  expect(table).toMatch(/200 deletes processed, 0 twice, 200 verified by a read/);
   expect(table).toMatch(/40 of 40 present found with their one id, 0 wrong, 0 errors/);
 });
 

@@ -84,7 +84,7 @@ export async function runBench({
     const batch = await benchBatch(run);
     rows.push([
       `batch: ${batch.targets} targets, R = ${batch.rate} req/s, ${batch.label}`,
-      `${batch.achieved.toFixed(0)} req/s, ${format.mb(batch.peakMb)} peak RSS, ${batch.seconds.toFixed(1)} s; outcomes ${JSON.stringify(batch.outcomes)}; ${batch.processed} deletes processed, ${batch.processedTwice} twice; ${batch.limited} answered 429`,
+      `${batch.achieved.toFixed(0)} req/s, ${format.mb(batch.peakMb)} peak RSS, ${batch.seconds.toFixed(1)} s; outcomes ${JSON.stringify(batch.outcomes)}; ${batch.processed} deletes processed, ${batch.processedTwice} twice, ${batch.verified} verified by a read; ${batch.limited} answered 429`,
       `R = ${batch.rate} req/s`,
       format.ratio(batch.achieved / batch.rate),
       '≥ 0.90, ≤ 150 MB, each delete once',

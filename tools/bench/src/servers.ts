@@ -25,18 +25,20 @@ server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().
 `;
 
 // A token bucket of R per second (capacity R); beyond it 429 with Retry-After. Each DELETE of a
-// Cloudflare Access user is recorded: how often each path was processed, and when.
+// Cloudflare Access user is recorded: how often each path was processed; a GET of a deleted user
+// (the CLI's verification read) answers 404, of any other 200. Every request served counts, and
+// when the first and the last were.
 const RATE_LIMITED = `
 const http = require('node:http');
 const rate = Number(process.argv[1]);
 let tokens = rate, last = Date.now();
 const processed = new Map();
-let limited = 0, first = 0, lastAt = 0;
+let limited = 0, first = 0, lastAt = 0, served = 0, reads = 0;
 const ok = JSON.stringify({ success: true, errors: [], messages: [], result: { id: 'x' } });
 const server = http.createServer((req, res) => {
   if (req.url === '/__stats') {
     let twice = 0; for (const n of processed.values()) if (n > 1) twice++;
-    res.end(JSON.stringify({ processed: processed.size, processedTwice: twice, limited, seconds: (lastAt - first) / 1000 }));
+    res.end(JSON.stringify({ processed: processed.size, processedTwice: twice, limited, served, reads, seconds: (lastAt - first) / 1000 }));
     return;
   }
   req.resume();
@@ -50,10 +52,15 @@ const server = http.createServer((req, res) => {
     return;
   }
   tokens -= 1;
-  if (req.method === 'DELETE') {
-    processed.set(req.url, (processed.get(req.url) || 0) + 1);
-    if (!first) first = now;
-    lastAt = now;
+  served++;
+  if (!first) first = now;
+  lastAt = now;
+  if (req.method === 'DELETE') processed.set(req.url, (processed.get(req.url) || 0) + 1);
+  else if (processed.has(req.url)) {
+    reads++;
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ success: false, errors: [{ code: 7003, message: 'Could not route' }], messages: [], result: null }));
+    return;
   }
   res.writeHead(req.method === 'DELETE' ? 202 : 200, { 'content-type': 'application/json' });
   res.end(ok);
