@@ -312,7 +312,7 @@ async function check(
     ['the saved plan', planText],
     ...reports.flatMap((report, index) => [
       [`the ${index === 0 ? 'Markdown' : 'JSON'} report`, report.stdout] as const,
-      ['the report\'s stderr', report.stderr] as const,
+      ["the report's stderr", report.stderr] as const,
     ]),
   ] as const) {
     for (const [form, secret] of formsOf(value)) {

@@ -345,6 +345,11 @@ export class Journal {
     return this.#confirmed.get(targetKey(target))?.get(`${method} ${path}`);
   }
 
+  /** True when any write of the target was confirmed (an earlier run started on it). */
+  startedEarlier(target: Target): boolean {
+    return (this.#confirmed.get(targetKey(target))?.size ?? 0) > 0;
+  }
+
   /** True when the target's final write (the delete itself) was confirmed. */
   finalConfirmed(target: Target): boolean {
     return [...(this.#confirmed.get(targetKey(target))?.values() ?? [])].some((step) => step.final);

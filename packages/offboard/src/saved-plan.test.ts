@@ -294,6 +294,27 @@ describe('apply --plan', () => {
     },
   );
 
+  it('resumes a target an earlier run of the plan wrote to: its own deletes are not staleness, none is resent', async () => {
+    const { gcore } = fake.state;
+    gcore.users.set(7, new Set([100]));
+    gcore.tokens.push({ id: 41, account: 100, issuer: 7 });
+    const out = file('plan.json');
+    const target = ['--provider', 'gcore', '--account', '100', '--user', '7'];
+    expect((await cli(['plan', ...target, '--revoke-tokens', '--out', out])).code).toBe(0);
+    const journal = file('journal.jsonl');
+    // The token goes; the user delete fails.
+    fake.faults.push({ method: 'DELETE', path: /^\/iam\/users\/7$/, status: 500, times: 100 });
+    const first = await cli(['apply', '--plan', out, '--journal', journal, '--json']);
+    expect(first.results[0]).toMatchObject({ outcome: 'failed' });
+    expect(gcore.tokens[0]!.deleted).toBe(true);
+    fake.faults.length = 0;
+    fake.requests.length = 0;
+    const again = await cli(['apply', '--plan', out, '--journal', journal, '--json']);
+    expect(again.code).toBe(0);
+    expect(again.results[0]).toMatchObject({ outcome: 'deleted', verified: true });
+    expect(writesSent()).toEqual(['DELETE /iam/users/7']);
+  });
+
   it('a revision moved by no more than the retries cover still holds', async () => {
     sam();
     const { out } = await planned();
@@ -481,6 +502,18 @@ describe('verified deletes', () => {
     expect(results[0]!.outcome).toMatch(/deleted|removed/);
     const last = fake.requests.at(-1)!;
     expect(last.method).toBe('DELETE');
+  });
+
+  it('gcore: a key refused the user read (403) is shown the client-user instead', async () => {
+    fake.state.gcore.users.set(7, new Set([100]));
+    fake.faults.push({ method: 'GET', path: /^\/iam\/users\/7$/, status: 403, times: 100 });
+    const { code, results } = await cli(['apply', '--provider', 'gcore', '--account', '100', '--user', '7', '--json']);
+    expect(code).toBe(0);
+    expect(results[0]).toMatchObject({ outcome: 'deleted', verified: true });
+    expect(results[0]!.steps.slice(-2).map((step) => `${step.method} ${step.path} ${step.status}`)).toEqual([
+      'GET /iam/users/7 403',
+      'GET /iam/clients/100/client-users/7 404',
+    ]);
   });
 
   it('a verification read that fails leaves the delete standing, unverified, exit 1; a rerun verifies it', async () => {

@@ -179,6 +179,8 @@ export class StepLog {
   readonly #plan: TargetPlan | undefined;
   readonly #writes: RunWrites;
   readonly #allowed: ReadonlySet<string> | undefined;
+  /** Applying a plan to a target an earlier run of it already wrote to: its facts moved by its own writes. */
+  readonly #resumed: boolean;
 
   constructor(
     readonly target: Target,
@@ -188,6 +190,7 @@ export class StepLog {
     this.#journal = journal;
     this.#plan = mode === 'apply' ? plan : undefined;
     this.#writes = writes ?? new RunWrites();
+    this.#resumed = this.#plan !== undefined && (journal?.startedEarlier(target) ?? false);
     this.#allowed = this.#plan
       ? new Set(this.#plan.steps.filter((step) => step.status === null).map((step) => `${step.method} ${step.path}`))
       : undefined;
@@ -209,10 +212,12 @@ export class StepLog {
   /**
    * Records a fact the decision rests on. Applying a saved plan, a fact that differs from the
    * plan's (unless `holds` says it still holds) throws StalePlanError: nothing is written after it.
+   * Not for a target an earlier run of the plan already wrote to (the journal shows it): its own
+   * writes moved its facts (a token it deleted is gone), and only the plan's writes are sent.
    */
   fact(name: string, value: Fact, options: FactOptions = {}): void {
     this.#facts[name] = value;
-    if (!this.#plan) return;
+    if (!this.#plan || this.#resumed) return;
     const planned = this.#plan.facts[name];
     if (planned === undefined) throw new StalePlanError(`the plan does not record ${name}`);
     if (isDeepStrictEqual(planned, value) || options.holds?.(planned, value)) return;

@@ -11,7 +11,8 @@
 // The facts a saved plan keeps: `present`, `accounts` (null: not in the user list), `tokens` (per
 // account touched). A plan counts what its earlier targets do: a person in two accounts is
 // removed from the first and deleted in the second, as apply will do it. Verification: the
-// deleted user's GET /iam/users/{userId}, or the removed access's client-user, answers 404.
+// deleted user's GET /iam/users/{userId}, or the removed access's client-user, answers 404 (a
+// key refused the user read, 403, is shown the client-user instead).
 //
 // Finding people by email: GET /iam/users (every page, 1000 users a page) lists every user the
 // key can see with all their accounts (`client_and_roles`), so one walk serves every configured
@@ -325,20 +326,26 @@ export const gcore = defineProvider({
   async verify(target, outcome, log, { iam, reseller }) {
     const userId = Number(target.user);
     const clientId = Number(target.account);
-    try {
-      if (outcome === 'deleted') {
-        const { data } = await log.read(reseller, (c) =>
-          c.GET('/iam/users/{userId}', { params: { path: { userId } } }),
+    const inAccount = async () => {
+      try {
+        await log.read(iam, (c) =>
+          c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
         );
-        // Gcore does not say whether a deleted user can still be read, marked deleted: gone too.
-        return data.deleted === true;
+        return true;
+      } catch (error) {
+        if (error instanceof NotFoundError) return false;
+        throw error;
       }
-      await log.read(iam, (c) =>
-        c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
-      );
-      return false;
+    };
+    if (outcome !== 'deleted') return !(await inAccount());
+    try {
+      const { data } = await log.read(reseller, (c) => c.GET('/iam/users/{userId}', { params: { path: { userId } } }));
+      // Gcore does not say whether a deleted user can still be read, marked deleted: gone too.
+      return data.deleted === true;
     } catch (error) {
       if (error instanceof NotFoundError) return true;
+      // A key that may not read users by id: the user is at least gone from this account.
+      if (error instanceof PermissionDeniedError) return !(await inAccount());
       throw error;
     }
   },
