@@ -321,7 +321,10 @@ async function report(positionals: readonly string[], values: Values, io: CliIO)
   );
   if (others.length > 0) throw new InputError(`--${others[0]![0]} is not an option of report`);
   if (file === undefined || extra.length > 0) throw new InputError('give the journal: offboard report <journal>');
-  const format = values.format ?? 'md';
+  // --json is --format json, as for plan and apply.
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new InputError(`--json and --format ${values.format} disagree: give one`);
+  const format = values.format ?? (values.json ? 'json' : 'md');
   if (format !== 'md' && format !== 'json')
     throw new InputError(`--format must be md or json (got ${JSON.stringify(format)})`);
   if (values.out !== undefined && sameFile(values.out, file))

@@ -643,6 +643,10 @@ describe('offboard report', () => {
     expect((await cli(['report', file('none.jsonl')])).stderr).toMatch(/cannot read the journal .*ENOENT/);
     const journal = await applied();
     expect((await cli(['report', journal, '--format', 'html'])).code).toBe(2);
+    expect((await cli(['report', journal, '--format', 'md', '--json'])).code).toBe(2);
+    expect(JSON.parse((await cli(['report', journal, '--json'])).stdout)).toMatchObject({
+      format: 'offboard-report/1',
+    });
     expect((await cli(['report', journal, '--out', journal])).code).toBe(2);
     expect((await cli(['report'])).code).toBe(2);
   });
