@@ -7,7 +7,7 @@
 // not a variable's value, nor a value the file should not hold.
 
 import { readFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Redactor } from '@offboard/runtime';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -15,7 +15,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { printable } from './format.js';
+import { keyPath, type Segment, segmentsOf } from './key-path.js';
 import { type Env, showValue } from './provider.js';
+import { readUpTo } from './read-file.js';
 import type { AnyProvider, Registry } from './registry.js';
 import { InputError } from './types.js';
 
@@ -46,7 +48,6 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables whose names say they hold a secret: their values are never shown either. */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS_?PHRASE|CREDENTIAL|AUTH/i;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const SURROUNDING_WHITESPACE = /^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g;
 // RFC 9110 §5.5: what a header can carry (the runtime refuses anything else at send time).
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
@@ -57,8 +58,6 @@ const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
  * credentials from the provider's default variables (another account's credentials).
  */
 const unusedOptions = new WeakMap<AccountConfig, readonly string[]>();
-
-type Segment = string | number;
 
 /** A located problem: where in the file, which key, what is wrong. */
 class Problem {
@@ -464,24 +463,6 @@ function schemaProblem(source: Source, error: ErrorObject, data: unknown, regist
   return new Problem(offset, path, error.message ?? `breaks the schema's ${error.keyword} rule`);
 }
 
-/** A JSON pointer's segments, list indices as numbers. */
-function segmentsOf(pointer: string, data: unknown): Segment[] {
-  if (pointer === '') return [];
-  const segments: Segment[] = [];
-  let value = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value)) {
-      segments.push(Number(key));
-      value = value[Number(key)];
-    } else {
-      segments.push(key);
-      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    }
-  }
-  return segments;
-}
-
 // ---- positions --------------------------------------------------------------------------------
 
 function deref(doc: Document, node: unknown): unknown {
@@ -533,17 +514,6 @@ function lineOf(source: Source, offset: number): number {
 
 function problemAt(source: Source, path: readonly Segment[], text: string): Problem {
   return new Problem(locate(source.doc, path).offset, path, text);
-}
-
-function keyPath(path: readonly Segment[]): string {
-  if (path.length === 0) return 'top level';
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${showValue(segment)}]`;
-  }
-  return out;
 }
 
 function describe(source: Source, problem: Problem): string {
@@ -618,27 +588,14 @@ export async function loadConfig(options: {
 /** A config file's text, read up to the size limit (a pipe such as `--config <(…)` included). */
 async function readConfig(file: string, shown: string): Promise<string> {
   const name = printable(shown);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let text: string | undefined;
   try {
-    handle = await open(file, 'r');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > MAX_CONFIG_BYTES)
-        throw new InputError(`${name}: is larger than 1 MB; a config lists accounts, nothing more`);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    text = await readUpTo(file, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw new InputError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  } finally {
-    await handle?.close();
   }
+  if (text === undefined) throw new InputError(`${name}: is larger than 1 MB; a config lists accounts, nothing more`);
+  return text;
 }
 
 /**

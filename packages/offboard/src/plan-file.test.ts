@@ -317,15 +317,15 @@ describe('readPlan refuses', () => {
     const cases: [string, string][] = [
       ['{\n  "format": "offboard-plan/1",\n}', ':3:1: not valid JSON (expected a key in double quotes, got "}")'],
       ['{"a": [1, 2,]}', ':1:13: not valid JSON (expected a value, got "]")'],
-      ['{"a": 1', ':1:8: not valid JSON (it ends early, expected "," or "}")'],
-      ['{"a": "b', ':1:7: not valid JSON (a string is not closed)'],
-      ['{"a": 01}', ':1:8: not valid JSON (expected "," or "}", got "1")'],
-      ['{"a": tru}', ':1:7: not valid JSON (expected a value, got "t")'],
-      ['{"a": "\\x"}', ':1:8: not valid JSON (invalid escape \\"x" in a string)'],
-      ['{"a": "\\u12"}', ':1:8: not valid JSON (a \\u escape needs 4 hex digits)'],
-      ['{} {}', ':1:4: not valid JSON (unexpected "{" after the end of the plan)'],
-      ["{'a': 1}", ':1:2: not valid JSON (expected a key in double quotes, got "\'")'],
-      ['{"a": NaN}', ':1:7: not valid JSON (expected a value, got "N")'],
+      ['{"a": 1', ':1:8: not valid JSON (it ends early, expected "}")'],
+      ['{"a": "b', ':1:7: not valid JSON (a string is not closed: "\\"b")'],
+      ['{"a": 01}', ':1:8: not valid JSON (expected ",", got "1")'],
+      ['{"a": tru}', ':1:7: not valid JSON (not a JSON value: "tru")'],
+      ['{"a": "\\x"}', ':1:7: not valid JSON (an invalid escape in a string: "\\"\\\\x\\"")'],
+      ['{"a": "\\u12"}', ':1:7: not valid JSON (a \\u escape needs 4 hex digits: "\\"\\\\u12\\"")'],
+      ['{} {}', ':1:4: not valid JSON (more after the end of the plan, got "{")'],
+      ["{'a': 1}", ':1:2: not valid JSON (not a JSON value: "\'a\'")'],
+      ['{"a": NaN}', ':1:7: not valid JSON (not a JSON value: "NaN")'],
     ];
     for (const [text, message] of cases) {
       await put(text);
@@ -337,7 +337,7 @@ describe('readPlan refuses', () => {
     await put('{"a": "x\u001b[31mred"}');
     const message = await refusal();
     expect(message).toBe(
-      `${file}:1:9: not valid JSON (control character "\\u001b" inside a string (it must be escaped)): plan again`,
+      `${file}:1:9: not valid JSON (a control character inside a string (it must be escaped): "\\u001b"): plan again`,
     );
     expect(message).not.toMatch(CONTROL);
   });
@@ -354,7 +354,7 @@ describe('readPlan refuses', () => {
 
   it('nesting deeper than 100 levels', async () => {
     await put(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
-    expect(await refusal()).toMatch(/^.*plan\.json:1:101: .*: nests deeper than 100 levels: plan again/);
+    expect(await refusal()).toMatch(/^.*plan\.json:1:101: nests deeper than 100 levels: plan again$/);
   });
 
   it('a file that is not an offboard plan', async () => {

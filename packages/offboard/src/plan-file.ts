@@ -25,9 +25,20 @@ import { OffboardError } from '@offboard/runtime';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
+import {
+  createScanner,
+  findNodeAtLocation,
+  type Node as JsonNode,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+  type SyntaxKind,
+} from 'jsonc-parser';
 import { printable } from './format.js';
 import type { RunDiscovery } from './journal.js';
+import { keyPath, lineAndColumn, type Segment, segmentsOf } from './key-path.js';
 import { showValue } from './provider.js';
+import { readUpTo } from './read-file.js';
 import type { Registry } from './registry.js';
 import { type Facts, InputError, type Step, targetKey } from './types.js';
 
@@ -264,7 +275,7 @@ export async function readPlan(file: string, options: ReadPlanOptions): Promise<
   const shown = printable(file);
   const raw = await readText(file, shown);
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-  const data = parseJson(text, shown);
+  const { data, root } = parseJson(text, shown);
   checkFormat(data, shown);
 
   const validate = planValidator();
@@ -274,7 +285,7 @@ export async function readPlan(file: string, options: ReadPlanOptions): Promise<
       throw new InputError(`${shown}: was changed after it was written (${problem.text}): ${EDITED}`);
     if (problem.missing === 'checksum' && problem.path.length === 0)
       throw new InputError(`${shown}: was changed after it was written (it has no checksum): ${EDITED}`);
-    throw new InputError(`${where(shown, text, problem.path)}: ${problem.text}: ${EDITED}`);
+    throw new InputError(`${where(shown, text, root, problem.path)}: ${problem.text}: ${EDITED}`);
   }
   const plan = data as PlanDocument;
 
@@ -282,52 +293,126 @@ export async function readPlan(file: string, options: ReadPlanOptions): Promise<
     throw new InputError(`${shown}: was changed after it was written (checksum mismatch): ${EDITED}`);
 
   checkAge(plan, shown, now.getTime(), maxAgeMs);
-  checkTargets(plan, text, shown, registry);
+  checkTargets(plan, text, root, shown, registry);
   return plan;
 }
 
 /** A plan file's text, read up to the size limit (a pipe such as `--plan <(…)` included). */
 async function readText(file: string, shown: string): Promise<string> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let text: string | undefined;
   try {
-    handle = await open(file, 'r');
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(1024 * 1024);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > MAX_PLAN_BYTES)
-        throw new InputError(`${shown}: is larger than 256 MB, too large for a plan: plan fewer targets at a time`);
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
+    text = await readUpTo(file, MAX_PLAN_BYTES);
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw new InputError(
       `${shown}: cannot read the plan (${errnoOf(error)}): check the file name, or make one with offboard plan --out`,
     );
-  } finally {
-    await handle?.close().catch(() => undefined);
+  }
+  if (text === undefined)
+    throw new InputError(`${shown}: is larger than 256 MB, too large for a plan: plan fewer targets at a time`);
+  return text;
+}
+
+/** jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read). */
+const TOKENS = {
+  openBrace: 1 as SyntaxKind,
+  closeBrace: 2 as SyntaxKind,
+  openBracket: 3 as SyntaxKind,
+  closeBracket: 4 as SyntaxKind,
+  eof: 17 as SyntaxKind,
+} as const;
+
+/**
+ * Refuses nesting deeper than MAX_DEPTH before the text is parsed (the parser recurses per level):
+ * one pass of jsonc-parser's scanner, which knows strings, so a bracket inside one does not count.
+ */
+function checkDepth(text: string, shown: string): void {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== TOKENS.eof; token = scanner.scan()) {
+    if (token === TOKENS.openBrace || token === TOKENS.openBracket) depth++;
+    else if (token === TOKENS.closeBrace || token === TOKENS.closeBracket) depth--;
+    if (depth > MAX_DEPTH) {
+      const { line, column } = lineAndColumn(text, scanner.getTokenOffset());
+      throw new InputError(`${shown}:${line}:${column}: nests deeper than ${MAX_DEPTH} levels: plan again`);
+    }
   }
 }
 
-function parseJson(text: string, shown: string): unknown {
+/** What each of jsonc-parser's syntax errors means, for a person. */
+const SYNTAX: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'not a JSON value',
+  InvalidNumberFormat: 'a number JSON does not allow',
+  PropertyNameExpected: 'expected a key in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected ":"',
+  CommaExpected: 'expected ","',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'more after the end of the plan',
+  InvalidCommentToken: 'a comment (JSON has none)',
+  UnexpectedEndOfComment: 'a comment (JSON has none)',
+  UnexpectedEndOfString: 'a string is not closed',
+  UnexpectedEndOfNumber: 'a number is cut short',
+  InvalidUnicode: 'a \\u escape needs 4 hex digits',
+  InvalidEscapeCharacter: 'an invalid escape in a string',
+  InvalidCharacter: 'a control character inside a string (it must be escaped)',
+};
+
+/** The plan's text parsed (RFC 8259), and its tree for positions; a syntax error, a key written twice or nesting too deep is refused with its line and column. */
+function parseJson(text: string, shown: string): { data: unknown; root: JsonNode } {
   if (/^[ \t\r\n]*$/.test(text)) throw new InputError(`${shown}: is empty, not a plan: plan again`);
-  try {
-    walkJson(text);
-  } catch (error) {
-    if (!(error instanceof JsonProblem)) throw error;
-    const { line, column } = position(text, error.offset);
-    const at = `${shown}:${line}:${column}`;
-    if (error.kind === 'syntax') throw new InputError(`${at}: not valid JSON (${error.text}): plan again`);
-    throw new InputError(`${at}: ${keyPath(error.path)}: ${error.text}: ${EDITED}`);
+  checkDepth(text, shown);
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const at = (offset: number) => {
+    const { line, column } = lineAndColumn(text, offset);
+    return `${shown}:${line}:${column}`;
+  };
+  const [first] = errors;
+  if (first || !root) {
+    let offset = first?.offset ?? 0;
+    const code = first ? printParseErrorCode(first.error) : 'ValueExpected';
+    let token = first && first.length > 0 ? text.slice(offset, offset + first.length) : '';
+    if (code === 'InvalidCharacter') {
+      // The string's first raw control character, where it is.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control character is the point.
+      const inside = token.search(/[\u0000-\u001f]/);
+      if (inside >= 0) {
+        offset += inside;
+        token = token.charAt(inside);
+      }
+    }
+    const ended = offset >= text.length;
+    const what = SYNTAX[code] ?? code;
+    const shownToken =
+      token === '' || ended ? '' : code.endsWith('Expected') ? `, got ${showValue(token)}` : `: ${showValue(token)}`;
+    throw new InputError(
+      `${at(offset)}: not valid JSON (${ended ? 'it ends early, ' : ''}${what}${shownToken}): plan again`,
+    );
   }
+  // Keys once (else a reviewer could read one value and apply another), and bounded nesting.
+  const walk = (node: JsonNode, path: Segment[]): void => {
+    if (node.type === 'array') {
+      for (const [index, child] of (node.children ?? []).entries()) walk(child, [...path, index]);
+    }
+    if (node.type !== 'object') return;
+    const keys = new Set<string>();
+    for (const property of node.children ?? []) {
+      const [key, value] = property.children ?? [];
+      const name = String(key?.value);
+      if (keys.has(name))
+        throw new InputError(
+          `${at(property.offset)}: ${keyPath(path)}: key ${showValue(name)} appears twice: ${EDITED}`,
+        );
+      keys.add(name);
+      if (value) walk(value, [...path, name]);
+    }
+  };
+  walk(root, []);
   try {
-    return JSON.parse(text);
+    return { data: JSON.parse(text), root };
   } catch (error) {
-    // walkJson accepts exactly what JSON.parse does; this is only a safety net.
+    // jsonc-parser with comments and trailing commas refused accepts what JSON.parse does; a safety net.
     throw new InputError(`${shown}: not valid JSON (${printable((error as Error).message)}): plan again`);
   }
 }
@@ -381,11 +466,11 @@ function allowanceFor(age: number): string | undefined {
 }
 
 /** Known providers, canonical ids, each target once: what a correct writer always produces. */
-function checkTargets(plan: PlanDocument, text: string, shown: string, registry: Registry): void {
+function checkTargets(plan: PlanDocument, text: string, root: JsonNode, shown: string, registry: Registry): void {
   const names = new Set(registry.names);
   const seen = new Map<string, number>();
   const refusal = (path: readonly Segment[], problem: string): InputError =>
-    new InputError(`${where(shown, text, path)}: ${problem}: plan again with this version of offboard`);
+    new InputError(`${where(shown, text, root, path)}: ${problem}: plan again with this version of offboard`);
   for (const [index, target] of plan.targets.entries()) {
     if (!names.has(target.provider))
       throw refusal(
@@ -432,8 +517,6 @@ function planValidator(): ValidateFunction {
   }
   return validator;
 }
-
-type Segment = string | number;
 
 interface SchemaProblem {
   readonly path: readonly Segment[];
@@ -520,237 +603,17 @@ function schemaProblem(error: ErrorObject | undefined, data: unknown): SchemaPro
   return { path, text: printable(error.message ?? `breaks the schema's ${error.keyword} rule`) };
 }
 
-/** A JSON pointer's segments, array indices as numbers. */
-function segmentsOf(pointer: string, data: unknown): Segment[] {
-  if (pointer === '') return [];
-  const segments: Segment[] = [];
-  let value = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(value)) {
-      segments.push(Number(key));
-      value = value[Number(key)];
-    } else {
-      segments.push(key);
-      value = isObject(value) ? value[key] : undefined;
-    }
-  }
-  return segments;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** `targets[3].steps[0].status`; keys that are not identifiers quoted: `facts["tokens in 1"]`. */
-function keyPath(path: readonly Segment[]): string {
-  if (path.length === 0) return 'top level';
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${showValue(segment)}]`;
-  }
-  return out;
-}
-
-/** `plan.json:12:7: targets[0].user`: the file, where `path` is in it, and the key path. */
-function where(shown: string, text: string, path: readonly Segment[]): string {
-  const offset = walkJson(text, path);
-  if (offset === undefined) return `${shown}: ${keyPath(path)}`;
-  const { line, column } = position(text, offset);
+/** `plan.json:12:7: targets[0].user`: the file, where `path` is in it (its key, in an object), and the key path. */
+function where(shown: string, text: string, root: JsonNode, path: readonly Segment[]): string {
+  const node = findNodeAtLocation(root, [...path]);
+  if (node === undefined) return `${shown}: ${keyPath(path)}`;
+  const offset = node.parent?.type === 'property' ? node.parent.offset : node.offset;
+  const { line, column } = lineAndColumn(text, offset);
   return `${shown}:${line}:${column}: ${keyPath(path)}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-// ---- JSON positions ---------------------------------------------------------------------------
-
-class JsonProblem {
-  constructor(
-    readonly offset: number,
-    readonly kind: 'syntax' | 'shape',
-    readonly text: string,
-    readonly path: readonly Segment[],
-  ) {}
-}
-
-class Found {
-  constructor(readonly offset: number) {}
-}
-
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a raw control character ends a plain run (JSON forbids it).
-const PLAIN = /[^"\\\u0000-\u001f]*/y;
-const HEX4 = /^[0-9a-fA-F]{4}$/;
-
-/**
- * Walks JSON text (RFC 8259) without building it, in one pass: throws a JsonProblem at the first
- * syntax error, duplicate key or nesting beyond MAX_DEPTH, with its offset (JSON.parse's own
- * messages carry no position on Node 20, and may quote the text). With `target`, returns the
- * offset of the value at that path (of its key, in an object) instead, once it gets there.
- */
-function walkJson(text: string, target?: readonly Segment[]): number | undefined {
-  let i = 0;
-  const path: Segment[] = [];
-  const char = (at: number): string =>
-    at >= text.length ? 'the end of the file' : showValue(String.fromCodePoint(text.codePointAt(at)!));
-  const fail = (message: string, at = i, kind: 'syntax' | 'shape' = 'syntax'): never => {
-    throw new JsonProblem(at, kind, message, [...path]);
-  };
-  const expected = (what: string): never =>
-    fail(i >= text.length ? `it ends early, expected ${what}` : `expected ${what}, got ${char(i)}`);
-  const mark = (at: number): void => {
-    if (target && path.length === target.length && path.every((segment, k) => segment === target[k]))
-      throw new Found(at);
-  };
-  const space = (): void => {
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else return;
-    }
-  };
-  const string = (decode: boolean): string => {
-    const start = i;
-    let escaped = false;
-    i++;
-    for (;;) {
-      PLAIN.lastIndex = i;
-      PLAIN.exec(text);
-      i = PLAIN.lastIndex;
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        break;
-      }
-      if (c === 0x5c) {
-        escaped = true;
-        const next = text[i + 1];
-        if (next === 'u') {
-          if (!HEX4.test(text.slice(i + 2, i + 6))) fail('a \\u escape needs 4 hex digits');
-          i += 6;
-        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
-        else fail(`invalid escape \\${next === undefined ? '' : char(i + 1)} in a string`);
-        continue;
-      }
-      if (i >= text.length) fail('a string is not closed', start);
-      fail(`control character ${char(i)} inside a string (it must be escaped)`);
-    }
-    if (!decode) return '';
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
-  };
-  const value = (depth: number): void => {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b) {
-      object(depth + 1);
-      return;
-    }
-    if (c === 0x5b) {
-      array(depth + 1);
-      return;
-    }
-    if (c === 0x22) {
-      string(false);
-      return;
-    }
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = i;
-      if (!NUMBER.test(text)) fail('invalid number');
-      i = NUMBER.lastIndex;
-      return;
-    }
-    for (const word of ['true', 'false', 'null'])
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return;
-      }
-    expected('a value');
-  };
-  const deeper = (depth: number): void => {
-    if (depth > MAX_DEPTH) fail(`nests deeper than ${MAX_DEPTH} levels`, i, 'shape');
-  };
-  const object = (depth: number): void => {
-    deeper(depth);
-    i++;
-    space();
-    if (text.charCodeAt(i) === 0x7d) {
-      i++;
-      return;
-    }
-    const keys = new Set<string>();
-    for (;;) {
-      if (text.charCodeAt(i) !== 0x22) expected('a key in double quotes');
-      const start = i;
-      const key = string(true);
-      if (keys.has(key)) fail(`key ${showValue(key)} appears twice`, start, 'shape');
-      keys.add(key);
-      space();
-      if (text.charCodeAt(i) !== 0x3a) expected('":"');
-      i++;
-      space();
-      path.push(key);
-      mark(start);
-      value(depth);
-      path.pop();
-      space();
-      const c = text.charCodeAt(i);
-      if (c === 0x2c) {
-        i++;
-        space();
-      } else if (c === 0x7d) {
-        i++;
-        return;
-      } else expected('"," or "}"');
-    }
-  };
-  const array = (depth: number): void => {
-    deeper(depth);
-    i++;
-    space();
-    if (text.charCodeAt(i) === 0x5d) {
-      i++;
-      return;
-    }
-    for (let index = 0; ; index++) {
-      path.push(index);
-      mark(i);
-      value(depth);
-      path.pop();
-      space();
-      const c = text.charCodeAt(i);
-      if (c === 0x2c) {
-        i++;
-        space();
-      } else if (c === 0x5d) {
-        i++;
-        return;
-      } else expected('"," or "]"');
-    }
-  };
-  try {
-    space();
-    mark(i);
-    value(0);
-    space();
-    if (i < text.length) fail(`unexpected ${char(i)} after the end of the plan`);
-  } catch (error) {
-    if (error instanceof Found) return error.offset;
-    if (target && error instanceof JsonProblem) return undefined;
-    throw error;
-  }
-  return undefined;
-}
-
-/** 1-based line and column (in UTF-16 units) of `offset`. */
-function position(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let next = text.indexOf('\n'); next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) {
-    line++;
-    start = next + 1;
-  }
-  return { line, column: offset - start + 1 };
-}
 
 // ---- durations --------------------------------------------------------------------------------
 
