@@ -651,3 +651,49 @@ describe('offboard report', () => {
     expect((await cli(['report'])).code).toBe(2);
   });
 });
+
+describe('a plan tells the truth', () => {
+  /** What plan said apply would do: `would end deleted` → deleted, `would be blocked` → blocked. */
+  const predicted = (reason: string | undefined) => {
+    const match = /^would (?:end ([a-z-]+)|be (blocked)|(fail))/.exec(reason ?? '');
+    return match?.[1] ?? match?.[2] ?? (match?.[3] ? 'failed' : undefined);
+  };
+
+  it('on an unchanged world, apply --plan ends every target as planned and finds nothing stale (property)', async () => {
+    const accounts = [100, 200, 300];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(accounts, { minLength: 1 }),
+        fc.array(fc.constantFrom(...accounts), { maxLength: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.subarray(accounts, { minLength: 1 }),
+        async (memberOf, tokenAccounts, revokeTokens, allAccounts, targeted) => {
+          fake.reset(emptyState());
+          fake.state.gcore.users.set(7, new Set(memberOf));
+          // Tokens only where the user is (Gcore revokes no access while the user has tokens there).
+          for (const [index, account] of tokenAccounts.entries())
+            if (memberOf.includes(account)) fake.state.gcore.tokens.push({ id: 60 + index, account, issuer: 7 });
+          const batch = file('batch.csv');
+          await writeFile(
+            batch,
+            `provider,account,user\n${targeted.map((account) => `gcore,${account},7`).join('\n')}\n`,
+          );
+          const flags = [...(revokeTokens ? ['--revoke-tokens'] : []), ...(allAccounts ? ['--all-accounts'] : [])];
+          const out = file('plan.json');
+          const plan = await cli(['plan', '--batch', batch, '--out', out, '--json', ...flags]);
+          const { results } = await cli(['apply', '--plan', out, '--json']);
+          expect(
+            results.map((result) => result.reason ?? '').filter((reason) => reason.startsWith('plan is stale')),
+          ).toEqual([]);
+          expect(results.map((result) => result.outcome)).toEqual(
+            plan.results.map((result) => predicted(result.reason)),
+          );
+          for (const result of results)
+            if (['deleted', 'removed', 'already-absent'].includes(result.outcome)) expect(result.verified).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
