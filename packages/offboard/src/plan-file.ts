@@ -26,13 +26,12 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import {
-  createScanner,
   findNodeAtLocation,
   type Node as JsonNode,
-  type ParseError,
+  type ParseErrorCode,
   parseTree,
   printParseErrorCode,
-  type SyntaxKind,
+  visit,
 } from 'jsonc-parser';
 import { printable } from './format.js';
 import type { RunDiscovery } from './journal.js';
@@ -275,7 +274,10 @@ export async function readPlan(file: string, options: ReadPlanOptions): Promise<
   const shown = printable(file);
   const raw = await readText(file, shown);
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-  const { data, root } = parseJson(text, shown);
+  const data = parseJson(text, shown);
+  // The tree, for where a problem is: only built when there is one.
+  let tree: JsonNode | undefined;
+  const root = () => (tree ??= parseTree(text)!);
   checkFormat(data, shown);
 
   const validate = planValidator();
@@ -312,32 +314,6 @@ async function readText(file: string, shown: string): Promise<string> {
   return text;
 }
 
-/** jsonc-parser's SyntaxKind values (a const enum, which isolated modules cannot read). */
-const TOKENS = {
-  openBrace: 1 as SyntaxKind,
-  closeBrace: 2 as SyntaxKind,
-  openBracket: 3 as SyntaxKind,
-  closeBracket: 4 as SyntaxKind,
-  eof: 17 as SyntaxKind,
-} as const;
-
-/**
- * Refuses nesting deeper than MAX_DEPTH before the text is parsed (the parser recurses per level):
- * one pass of jsonc-parser's scanner, which knows strings, so a bracket inside one does not count.
- */
-function checkDepth(text: string, shown: string): void {
-  const scanner = createScanner(text, true);
-  let depth = 0;
-  for (let token = scanner.scan(); token !== TOKENS.eof; token = scanner.scan()) {
-    if (token === TOKENS.openBrace || token === TOKENS.openBracket) depth++;
-    else if (token === TOKENS.closeBrace || token === TOKENS.closeBracket) depth--;
-    if (depth > MAX_DEPTH) {
-      const { line, column } = lineAndColumn(text, scanner.getTokenOffset());
-      throw new InputError(`${shown}:${line}:${column}: nests deeper than ${MAX_DEPTH} levels: plan again`);
-    }
-  }
-}
-
 /** What each of jsonc-parser's syntax errors means, for a person. */
 const SYNTAX: Readonly<Record<string, string>> = {
   InvalidSymbol: 'not a JSON value',
@@ -358,59 +334,67 @@ const SYNTAX: Readonly<Record<string, string>> = {
   InvalidCharacter: 'a control character inside a string (it must be escaped)',
 };
 
-/** The plan's text parsed (RFC 8259), and its tree for positions; a syntax error, a key written twice or nesting too deep is refused with its line and column. */
-function parseJson(text: string, shown: string): { data: unknown; root: JsonNode } {
-  if (/^[ \t\r\n]*$/.test(text)) throw new InputError(`${shown}: is empty, not a plan: plan again`);
-  checkDepth(text, shown);
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const at = (offset: number) => {
-    const { line, column } = lineAndColumn(text, offset);
-    return `${shown}:${line}:${column}`;
-  };
-  const [first] = errors;
-  if (first || !root) {
-    let offset = first?.offset ?? 0;
-    const code = first ? printParseErrorCode(first.error) : 'ValueExpected';
-    let token = first && first.length > 0 ? text.slice(offset, offset + first.length) : '';
-    if (code === 'InvalidCharacter') {
-      // The string's first raw control character, where it is.
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control character is the point.
-      const inside = token.search(/[\u0000-\u001f]/);
-      if (inside >= 0) {
-        offset += inside;
-        token = token.charAt(inside);
-      }
+/** A syntax error as a refusal: what it is, where (a raw control character: the character itself). */
+function syntaxError(text: string, shown: string, error: ParseErrorCode, offset: number, length: number): InputError {
+  const code = printParseErrorCode(error);
+  let token = text.slice(offset, offset + length);
+  let where = offset;
+  if (code === 'InvalidCharacter') {
+    // The string's first raw control character, where it is.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding the control character is the point.
+    const inside = token.search(/[\u0000-\u001f]/);
+    if (inside >= 0) {
+      where += inside;
+      token = token.charAt(inside);
     }
-    const ended = offset >= text.length;
-    const what = SYNTAX[code] ?? code;
-    const shownToken =
-      token === '' || ended ? '' : code.endsWith('Expected') ? `, got ${showValue(token)}` : `: ${showValue(token)}`;
-    throw new InputError(
-      `${at(offset)}: not valid JSON (${ended ? 'it ends early, ' : ''}${what}${shownToken}): plan again`,
-    );
   }
-  // Keys once (else a reviewer could read one value and apply another), and bounded nesting.
-  const walk = (node: JsonNode, path: Segment[]): void => {
-    if (node.type === 'array') {
-      for (const [index, child] of (node.children ?? []).entries()) walk(child, [...path, index]);
-    }
-    if (node.type !== 'object') return;
-    const keys = new Set<string>();
-    for (const property of node.children ?? []) {
-      const [key, value] = property.children ?? [];
-      const name = String(key?.value);
-      if (keys.has(name))
-        throw new InputError(
-          `${at(property.offset)}: ${keyPath(path)}: key ${showValue(name)} appears twice: ${EDITED}`,
-        );
-      keys.add(name);
-      if (value) walk(value, [...path, name]);
-    }
+  const ended = where >= text.length;
+  const shownToken =
+    token === '' || ended ? '' : code.endsWith('Expected') ? `, got ${showValue(token)}` : `: ${showValue(token)}`;
+  const { line, column } = lineAndColumn(text, where);
+  return new InputError(
+    `${shown}:${line}:${column}: not valid JSON (${ended ? 'it ends early, ' : ''}${SYNTAX[code] ?? code}${shownToken}): plan again`,
+  );
+}
+
+/**
+ * The plan's text parsed (RFC 8259). One pass of jsonc-parser's visitor first refuses, with its
+ * line and column, the first syntax error, a key written twice in an object (else a reviewer
+ * could read one value and apply another) and nesting deeper than MAX_DEPTH (refused as it is
+ * entered, before the parser goes deeper).
+ */
+function parseJson(text: string, shown: string): unknown {
+  if (/^[ \t\r\n]*$/.test(text)) throw new InputError(`${shown}: is empty, not a plan: plan again`);
+  // Per open object its keys so far; undefined for an open array.
+  const open: (Set<string> | undefined)[] = [];
+  const enter = (keys: Set<string> | undefined, line: number, character: number) => {
+    if (open.length >= MAX_DEPTH)
+      throw new InputError(`${shown}:${line + 1}:${character + 1}: nests deeper than ${MAX_DEPTH} levels: plan again`);
+    open.push(keys);
   };
-  walk(root, []);
+  visit(
+    text,
+    {
+      onObjectBegin: (_offset, _length, line, character) => enter(new Set(), line, character),
+      onArrayBegin: (_offset, _length, line, character) => enter(undefined, line, character),
+      onObjectEnd: () => void open.pop(),
+      onArrayEnd: () => void open.pop(),
+      onObjectProperty: (name, _offset, _length, line, character, path) => {
+        const keys = open.at(-1)!;
+        if (keys.has(name))
+          throw new InputError(
+            `${shown}:${line + 1}:${character + 1}: ${keyPath(path())}: key ${showValue(name)} appears twice: ${EDITED}`,
+          );
+        keys.add(name);
+      },
+      onError: (error, offset, length) => {
+        throw syntaxError(text, shown, error, offset, length);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
   try {
-    return { data: JSON.parse(text), root };
+    return JSON.parse(text);
   } catch (error) {
     // jsonc-parser with comments and trailing commas refused accepts what JSON.parse does; a safety net.
     throw new InputError(`${shown}: not valid JSON (${printable((error as Error).message)}): plan again`);
@@ -466,7 +450,7 @@ function allowanceFor(age: number): string | undefined {
 }
 
 /** Known providers, canonical ids, each target once: what a correct writer always produces. */
-function checkTargets(plan: PlanDocument, text: string, root: JsonNode, shown: string, registry: Registry): void {
+function checkTargets(plan: PlanDocument, text: string, root: () => JsonNode, shown: string, registry: Registry): void {
   const names = new Set(registry.names);
   const seen = new Map<string, number>();
   const refusal = (path: readonly Segment[], problem: string): InputError =>
@@ -604,8 +588,8 @@ function schemaProblem(error: ErrorObject | undefined, data: unknown): SchemaPro
 }
 
 /** `plan.json:12:7: targets[0].user`: the file, where `path` is in it (its key, in an object), and the key path. */
-function where(shown: string, text: string, root: JsonNode, path: readonly Segment[]): string {
-  const node = findNodeAtLocation(root, [...path]);
+function where(shown: string, text: string, root: () => JsonNode, path: readonly Segment[]): string {
+  const node = findNodeAtLocation(root(), [...path]);
   if (node === undefined) return `${shown}: ${keyPath(path)}`;
   const offset = node.parent?.type === 'property' ? node.parent.offset : node.offset;
   const { line, column } = lineAndColumn(text, offset);

@@ -41,12 +41,12 @@ export function safeRequestId(value: string): string {
   return cut.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The request ids of the answers a client returned, redacted with that client's credentials. */
-const redactedIds = new WeakMap<object, string | null>();
+/** For each answer a client returned, how to redact it: that client's credentials (read only if asked). */
+const redactors = new WeakMap<object, (text: string) => string>();
 
-/** Records the request id of an answer a client returns, already redacted and made safe. */
-export function rememberRequestId(response: object, requestId: string | undefined): void {
-  redactedIds.set(response, requestId ?? null);
+/** Records how to redact the request id of an answer a client returns (nothing is read until requestIdOf asks). */
+export function rememberRedaction(response: object, redact: (text: string) => string): void {
+  redactors.set(response, redact);
 }
 
 /**
@@ -57,8 +57,9 @@ export function rememberRequestId(response: object, requestId: string | undefine
  * that echoes a credential in that header cannot get it stored or printed).
  */
 export function requestIdOf(response: Pick<Response, 'headers'>): string | undefined {
-  const remembered = redactedIds.get(response);
-  if (remembered !== undefined) return remembered ?? undefined;
   const value = requestIdHeader(response.headers);
-  return value === undefined ? undefined : safeRequestId(value);
+  if (value === undefined) return undefined;
+  // Redacted before it is cut: a cut could split a secret.
+  const redact = redactors.get(response);
+  return safeRequestId(redact ? redact(value) : value);
 }

@@ -17,7 +17,7 @@ import { NO_OPTIONS } from './options.js';
 import type { RateGate } from './rate.js';
 import { isSensitiveHeader, type Redactor } from './redact.js';
 import { NEVER } from './request.js';
-import { rememberRequestId, requestIdHeader, safeRequestId } from './request-id.js';
+import { rememberRedaction, requestIdHeader, safeRequestId } from './request-id.js';
 import {
   backoffDelay,
   isIdempotent,
@@ -214,6 +214,7 @@ export function createTransport(
   config: TransportConfig,
 ): (request: Request, context: RequestContext) => Promise<Response> {
   const { auth, redactor, logger } = config;
+  const redactText = (text: string) => redactor.text(text);
   /** A debug line, redacted. A logger that throws never changes how a call ends. */
   const log = (message: string) => {
     try {
@@ -385,9 +386,8 @@ export function createTransport(
 
       // Only a 2xx is a success (RFC 9110 §15.3); its body is read by openapi-fetch, under this timer.
       if (response.status >= 200 && response.status < 300) {
-        const requestId = headerRequestId(response);
-        rememberRequestId(response, requestId);
-        if (trace) logAttempt(request, trace, response.status, requestId);
+        rememberRedaction(response, redactText);
+        if (trace) logAttempt(request, trace, response.status, headerRequestId(response));
         context.answer = { response, method: request.method, url: request.url, timeoutMs: options.timeout, timer };
         return response;
       }

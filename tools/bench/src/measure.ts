@@ -65,6 +65,8 @@ export const format = {
         : format.kb(bytes),
   /** Seconds to one decimal, whole seconds from 10 s. */
   duration: (seconds: number) => `${seconds >= 10 ? seconds.toFixed(0) : seconds.toFixed(1)} s`,
+  /** Seconds as whole milliseconds. */
+  ms: (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`,
   /** A ratio far below 1 keeps two significant digits (0.0010, not 0.00). */
   fraction: (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)),
 };

@@ -18,6 +18,7 @@ it('prints one Markdown table with every section', async () => {
     'discovery, cloudflare: requests',
     'discovery, nscale: requests',
     'discovery, liveperson: requests',
+    'saved plan: 200 targets',
     'size: @offboard/cloudflare-access: own code',
     'size: cloudflare (official SDK)',
   ]) {

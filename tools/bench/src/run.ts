@@ -6,6 +6,7 @@ import { benchClient } from './client.js';
 import { benchCodegen, benchScale } from './codegen.js';
 import { benchDiscovery, type DiscoveryCost, type Provider } from './discovery.js';
 import { format } from './measure.js';
+import { benchPlan } from './plan.js';
 import { benchSize } from './size.js';
 
 type Row = readonly [benchmark: string, ours: string, anchor: string, ratio: string, goal: string];
@@ -137,6 +138,16 @@ export async function runBench({
       goals[cost.provider],
     ]);
   }
+
+  log('saved plan…');
+  const saved = await benchPlan(quick ? { targets: 200, rounds: 1 } : {});
+  rows.push([
+    `saved plan: ${saved.targets} targets (${format.bytes(saved.bytes)}), median of rounds`,
+    `make (checksum) ${format.ms(saved.make)}, write ${format.ms(saved.write)}, read and verify ${format.ms(saved.read)}`,
+    `JSON.stringify ${format.ms(saved.stringify)}, JSON.parse ${format.ms(saved.parse)} of the same document`,
+    format.ratio(saved.read / saved.parse),
+    'linear in the plan; nothing refused that is valid',
+  ]);
 
   log('size…');
   for (const size of await benchSize()) {
