@@ -25,6 +25,7 @@
 //   line is terminated before the first append, so it cannot swallow the next entry.
 // - The lock is released by `close()` (idempotent) and on normal process exit.
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, writeSync } from 'node:fs';
+import type { DiscoveryEntry, Unconfigured } from './discover.js';
 import { JournalLock } from './journal-lock.js';
 import type { Outcome, Step, Target } from './types.js';
 import { InputError, JournalError, targetKey } from './types.js';
@@ -39,18 +40,8 @@ export interface RunTarget {
 
 /** Where a run by email searched (as `--json` prints it): the evidence of absence, too. */
 export interface RunDiscovery {
-  readonly entries: readonly {
-    readonly email: string;
-    readonly provider: string;
-    readonly account: string;
-    readonly users: readonly string[];
-    readonly error?: string;
-  }[];
-  readonly notInConfig: readonly {
-    readonly email: string;
-    readonly provider: string;
-    readonly accounts: readonly string[];
-  }[];
+  readonly entries: readonly DiscoveryEntry[];
+  readonly notInConfig: readonly Unconfigured[];
   readonly warnings: readonly string[];
 }
 

@@ -12,6 +12,7 @@
 // - Safe to paste: every text from the journal (ids, paths, providers' messages) reaches the
 //   Markdown with control characters escaped (format.ts `printable`) and Markdown's own syntax
 //   escaped, so a provider's message cannot break a table, add a link or format the page.
+import type { DiscoveryEntry, Unconfigured } from './discover.js';
 import { printable } from './format.js';
 import type { JournalEntry, RunDiscovery } from './journal.js';
 import { type Outcome, targetKey } from './types.js';
@@ -56,20 +57,10 @@ export interface ReportRun {
 }
 
 /** Where a person was searched: the users found, none, or why the account could not be searched. */
-export interface ReportDiscovery {
-  readonly email: string;
-  readonly provider: string;
-  readonly account: string;
-  readonly users: readonly string[];
-  readonly error?: string;
-}
+export type ReportDiscovery = DiscoveryEntry;
 
 /** Accounts a person was found in that the config does not list (so nothing was done there). */
-export interface ReportNotInConfig {
-  readonly email: string;
-  readonly provider: string;
-  readonly accounts: readonly string[];
-}
+export type ReportNotInConfig = Unconfigured;
 
 export interface Report {
   readonly format: typeof REPORT_FORMAT;
@@ -456,6 +447,17 @@ function section(
       'Searched, not found:',
       '',
       ...notFound.map((entry) => `- ${itemText(entry.provider)}, account ${text(entry.account)}`),
+      '',
+    );
+  const several = searched.filter((entry) => entry.users.length > 1);
+  if (several.length > 0)
+    lines.push(
+      'Several users with the address (nothing was done there; offboard the right one by id):',
+      '',
+      ...several.map(
+        (entry) =>
+          `- ${itemText(entry.provider)}, account ${text(entry.account)}: users ${entry.users.map(text).join(', ')}`,
+      ),
       '',
     );
   const failed = searched.filter((entry) => entry.error !== undefined);

@@ -639,6 +639,23 @@ describe('offboard report', () => {
     expect(stdout).toContain('no answer recorded');
   });
 
+  it('shows an address several users have, where nothing was done', async () => {
+    fake.state.cloudflare.add(`${CF}/${IDS.uuid(1)}`);
+    fake.state.cloudflare.add(`${CF}/${IDS.uuid(2)}`);
+    fake.state.cloudflare.emails = new Map([
+      [IDS.uuid(1), PERSON],
+      [IDS.uuid(2), PERSON.toUpperCase()],
+    ]);
+    const config = file('offboard.yaml');
+    await writeFile(config, `accounts:\n  - provider: cloudflare\n    account: ${CF}\n`);
+    const journal = file('journal.jsonl');
+    expect((await cli(['apply', '--email', PERSON, '--config', config, '--journal', journal])).code).toBe(1);
+    expect(fake.count('DELETE')).toBe(0);
+    const { stdout } = await cli(['report', journal]);
+    expect(stdout).toContain('Several users with the address (nothing was done there; offboard the right one by id):');
+    expect(stdout).toContain(`- cloudflare, account ${CF}: users ${IDS.uuid(1)}, ${IDS.uuid(2)}`);
+  });
+
   it('refuses a missing journal, an unknown format, and --out over the journal (exit 2)', async () => {
     expect((await cli(['report', file('none.jsonl')])).stderr).toMatch(/cannot read the journal .*ENOENT/);
     const journal = await applied();
