@@ -243,6 +243,17 @@ export function canonicalIds(
   };
 }
 
+/** Whether what `read` asks for exists: true when it answers, false on 404; any other error is the caller's. */
+export async function exists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
 /**
  * The delete that finishes a target. Only a 2xx confirms it (the runtime throws on anything
  * else, 1xx and 3xx included); a 404 means it is already done, by someone else or an earlier

@@ -2,8 +2,7 @@
 // the shape the generator writes them), and one provider module. Registering it is all the
 // engine, the CSV reader and the CLI need to offboard from it (src/registry.test.ts).
 import { type ApiClient, type ApiDefinition, type BaseClientOptions, createApiClient } from '@offboard/runtime';
-import { NotFoundError } from '@offboard/runtime/errors';
-import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete } from '../src/provider.js';
+import { canonicalId, canonicalIds, clientOptions, defineProvider, exists, finalDelete } from '../src/provider.js';
 import type { StepLog } from '../src/steps.js';
 
 export const acmeApi = {
@@ -45,14 +44,8 @@ export type AcmeOptions = BaseClientOptions & { readonly accessToken?: string };
 
 type AcmeClient = ApiClient<AcmePaths>;
 
-async function isMember(client: AcmeClient, log: StepLog, path: { orgId: string; memberId: number }): Promise<boolean> {
-  try {
-    await log.read(client, (c) => c.GET('/orgs/{orgId}/members/{memberId}', { params: { path } }));
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+function isMember(client: AcmeClient, log: StepLog, path: { orgId: string; memberId: number }): Promise<boolean> {
+  return exists(() => log.read(client, (c) => c.GET('/orgs/{orgId}/members/{memberId}', { params: { path } })));
 }
 
 export const acme = defineProvider({

@@ -8,15 +8,16 @@
 // compared here. A directory of P pages (1000 users each) costs P requests for any number of
 // people; N people asked for one by one cost about N. The first page says P, so the search
 // takes whichever is smaller.
+import { api, type Client, type ClientOptions, type components, createClient } from '@offboard/cloudflare-access';
 import {
-  api,
-  type Client,
-  type ClientOptions,
-  type components,
-  createClient,
-  NotFoundError,
-} from '@offboard/cloudflare-access';
-import { canonicalId, canonicalIds, clientOptions, defineProvider, finalDelete, matchUsers } from '../provider.js';
+  canonicalId,
+  canonicalIds,
+  clientOptions,
+  defineProvider,
+  exists,
+  finalDelete,
+  matchUsers,
+} from '../provider.js';
 import type { StepLog } from '../steps.js';
 import type { Verdict } from '../types.js';
 
@@ -40,14 +41,10 @@ function listed(
 }
 
 /** Whether the Access user exists (GET answers it; 404: it does not). */
-async function exists(client: Client, log: StepLog, path: { account_id: string; user_id: string }): Promise<boolean> {
-  try {
-    await log.read(client, (c) => c.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path } }));
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
+function accessUser(client: Client, log: StepLog, path: { account_id: string; user_id: string }): Promise<boolean> {
+  return exists(() =>
+    log.read(client, (c) => c.GET('/accounts/{account_id}/access/users/{user_id}', { params: { path } })),
+  );
 }
 
 const addressOf = (user: ListedUser) => [user.email];
@@ -69,7 +66,7 @@ export const cloudflare = defineProvider({
       reason: `no Access user ${target.user} in account ${target.account}`,
     };
     if (log.readsFirst) {
-      const present = await exists(client, log, path);
+      const present = await accessUser(client, log, path);
       log.fact('present', present);
       if (!present) return absent;
     }
@@ -82,7 +79,7 @@ export const cloudflare = defineProvider({
   },
 
   verify: async (target, _outcome, log, client) =>
-    !(await exists(client, log, { account_id: target.account, user_id: target.user })),
+    !(await accessUser(client, log, { account_id: target.account, user_id: target.user })),
 
   async discover({ account, emails, clients: client, log }) {
     const { data } = await log.read(client, (c) =>

@@ -45,6 +45,7 @@ import {
   clientOptions,
   defineProvider,
   eachPerson,
+  exists,
   finalDelete,
 } from '../provider.js';
 import type { StepLog } from '../steps.js';
@@ -134,6 +135,15 @@ async function tokensOf(iam: IamClient, log: StepLog, clientId: number, userId: 
     c.GET('/iam/v2/clients/{clientId}/tokens', { params: { path: { clientId }, query: { issued_by: userId } } }),
   );
   return data.filter((token) => token.client_user.user_id === userId && !token.deleted).map((token) => token.id);
+}
+
+/** Whether the user has access to the account (its client-user answers; 404: it has not). */
+function inAccount(iam: IamClient, log: StepLog, clientId: number, userId: number): Promise<boolean> {
+  return exists(() =>
+    log.read(iam, (c) =>
+      c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
+    ),
+  );
 }
 
 /** A delete whose target may already be gone (a token, another account's access): 404 is fine. */
@@ -228,15 +238,7 @@ export const gcore = defineProvider({
       c.DELETE('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId: account, userId } } });
     const deleteUser = (c: ResellerClient) => c.DELETE('/iam/users/{userId}', { params: { path: { userId } } });
 
-    let present = true;
-    try {
-      await log.read(iam, (c) =>
-        c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
-      );
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      present = false;
-    }
+    const present = await inAccount(iam, log, clientId, userId);
     // A plan sees what its earlier targets do: the user deleted, or removed from this account.
     const goneEarlier = present && (log.plannedEarlier(deleteUser) || log.plannedEarlier(revoke(clientId)));
     log.fact('present', present && !goneEarlier);
@@ -326,18 +328,7 @@ export const gcore = defineProvider({
   async verify(target, outcome, log, { iam, reseller }) {
     const userId = Number(target.user);
     const clientId = Number(target.account);
-    const inAccount = async () => {
-      try {
-        await log.read(iam, (c) =>
-          c.GET('/iam/clients/{clientId}/client-users/{userId}', { params: { path: { clientId, userId } } }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof NotFoundError) return false;
-        throw error;
-      }
-    };
-    if (outcome !== 'deleted') return !(await inAccount());
+    if (outcome !== 'deleted') return !(await inAccount(iam, log, clientId, userId));
     try {
       const { data } = await log.read(reseller, (c) => c.GET('/iam/users/{userId}', { params: { path: { userId } } }));
       // Gcore does not say whether a deleted user can still be read, marked deleted: gone too.
@@ -345,7 +336,7 @@ export const gcore = defineProvider({
     } catch (error) {
       if (error instanceof NotFoundError) return true;
       // A key that may not read users by id: the user is at least gone from this account.
-      if (error instanceof PermissionDeniedError) return !(await inAccount());
+      if (error instanceof PermissionDeniedError) return !(await inAccount(iam, log, clientId, userId));
       throw error;
     }
   },
