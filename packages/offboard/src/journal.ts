@@ -28,7 +28,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, writeSync }
 import type { DiscoveryEntry, Unconfigured } from './discover.js';
 import { JournalLock } from './journal-lock.js';
 import type { Outcome, Step, Target } from './types.js';
-import { InputError, JournalError, targetKey } from './types.js';
+import { confirms, FINISHED, InputError, JournalError, targetKey } from './types.js';
 
 /** A target as a run lists it: its ids (canonical) and the address it was found by. */
 export interface RunTarget {
@@ -95,14 +95,7 @@ export interface JournalOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** Outcomes after which a target is finished: rerunning it would change nothing. */
-const FINISHED: ReadonlySet<Outcome> = new Set(['deleted', 'removed', 'already-absent']);
 const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['deleted', 'removed', 'already-absent', 'blocked', 'failed']);
-
-/** A write the provider answered with 2xx (done) or 404 (already gone): never to be sent again. */
-function confirms(status: number | null): boolean {
-  return status !== null && ((status >= 200 && status < 300) || status === 404);
-}
 
 const isStatus = (status: unknown): status is number | null =>
   status === null || (Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599);

@@ -14,6 +14,7 @@ import { type AnyProvider, builtInRegistry, type ClientOptionsByProvider, Regist
 import { runBounded } from './schedule.js';
 import { describeError, RunWrites, StepLog, type TargetPlan } from './steps.js';
 import {
+  FINISHED,
   InputError,
   type Mode,
   type Outcome,
@@ -104,7 +105,6 @@ export interface RunContext {
 
 /** The default verification: 3 reads over about 10 s (a provider may take a moment to show a delete). */
 const VERIFY_DELAYS_MS = [0, 3000, 7000];
-const SUCCESS: ReadonlySet<Outcome> = new Set(['deleted', 'removed', 'already-absent']);
 
 /** The operator: given, else $OFFBOARD_OPERATOR, else the OS user name. */
 function operatorOf(given: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
@@ -261,7 +261,7 @@ export function createOffboarder(options: OffboardOptions = {}): Offboarder {
       }
     }
     let isVerified = false;
-    if (mode === 'apply' && verify && SUCCESS.has(verdict.outcome)) {
+    if (mode === 'apply' && verify && FINISHED.has(verdict.outcome)) {
       ({ verdict, verified: isVerified } = await verified(target, verdict, log, proves ?? verdict.outcome));
     }
     const steps = [...log.steps];

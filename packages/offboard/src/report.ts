@@ -15,7 +15,7 @@
 import type { DiscoveryEntry, Unconfigured } from './discover.js';
 import { printable } from './format.js';
 import type { JournalEntry, RunDiscovery } from './journal.js';
-import { type Outcome, targetKey } from './types.js';
+import { FINISHED, type Outcome, targetKey } from './types.js';
 
 export const REPORT_FORMAT = 'offboard-report/1';
 
@@ -90,9 +90,6 @@ const OUTCOME_ORDER: readonly ReportOutcome[] = [
   'failed',
   'unfinished',
 ];
-
-/** Outcomes after which a rerun skips the target (journal.ts FINISHED). */
-const FINISHED: ReadonlySet<Outcome> = new Set(['deleted', 'removed', 'already-absent']);
 
 type RunEntry = Extract<JournalEntry, { event: 'run' }>;
 type TargetEntry = Exclude<JournalEntry, { event: 'run' }>;

@@ -20,7 +20,7 @@ import {
   withPagination,
 } from '@offboard/runtime';
 import type { Journal } from './journal.js';
-import { type Fact, type Facts, type Mode, StalePlanError, type Step, type Target } from './types.js';
+import { confirms, type Fact, type Facts, type Mode, StalePlanError, type Step, type Target } from './types.js';
 
 /** What a generated client call resolves to. */
 interface Answer {
@@ -312,8 +312,7 @@ export class StepLog {
     }
     this.steps.push(step);
     this.#journal?.step(this.target, step, options.final ?? false);
-    if (step.status !== null && ((step.status >= 200 && step.status < 300) || step.status === 404))
-      this.#writes.add(provider, method, path);
+    if (confirms(step.status)) this.#writes.add(provider, method, path);
     if (failed) throw failure;
     return step.status ?? undefined;
   }

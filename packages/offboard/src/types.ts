@@ -53,6 +53,17 @@ export interface TargetResult extends Target {
   readonly facts?: Facts;
 }
 
+/** Outcomes after which a target is finished: the user is gone from the account, a rerun changes nothing. */
+export const FINISHED: ReadonlySet<Outcome> = new Set<Outcome>(['deleted', 'removed', 'already-absent']);
+
+/**
+ * A write's status that settles it for good: a 2xx (done) or 404 (already gone). The journal
+ * never sends such a write again, and a run counts it among its own writes.
+ */
+export function confirms(status: number | null): boolean {
+  return status !== null && ((status >= 200 && status < 300) || status === 404);
+}
+
 /** What a policy concludes; in plan mode, what apply would conclude. */
 export interface Verdict {
   readonly outcome: Outcome;
