@@ -5,6 +5,7 @@
 // (absence unproven). The targets found run through the policies like any others.
 import type { Clients } from './clients.js';
 import type { AccountConfig, OffboardConfig } from './config.js';
+import { hasControlCharacter } from './format.js';
 import { canonicalEmail, showValue } from './provider.js';
 import type { Registry } from './registry.js';
 import { runBounded } from './schedule.js';
@@ -43,8 +44,6 @@ export interface Discovery {
 
 // The practical limits of RFC 5321 (a path of at most 256 octets, so an address of 254).
 const MAX_ADDRESS = 254;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const UNSAFE = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * A person's address in canonical form (trimmed, lower-case): one `@` between a non-empty local
@@ -58,7 +57,7 @@ export function checkEmail(value: unknown): string {
   const problem =
     email === ''
       ? 'is empty'
-      : UNSAFE.test(email)
+      : /\s/.test(email) || hasControlCharacter(email)
         ? 'holds whitespace or a control character'
         : email.length > MAX_ADDRESS
           ? `is longer than ${MAX_ADDRESS} characters`

@@ -68,6 +68,13 @@ export function discoveryRecord(discovery: Discovery): RunDiscovery {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+const UNSAFE_CHARACTER = new RegExp(UNSAFE.source);
+
+/** True when `text` holds a character `printable` would escape (a control or reordering character). */
+export function hasControlCharacter(text: string): boolean {
+  return UNSAFE_CHARACTER.test(text);
+}
+
 /** Text safe to print on a terminal: every control character shown as an escape. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, (char) => {

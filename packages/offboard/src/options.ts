@@ -3,6 +3,7 @@
 // maxRequestsPerSecond): NaN, Infinity or a fraction would otherwise hang a run or spin it (a
 // `concurrency` of NaN starts nothing; a revision retry count of Infinity never gives up).
 import { checkRequestOptions, ValidationError } from '@offboard/runtime';
+import { hasControlCharacter } from './format.js';
 import { showValue } from './provider.js';
 import type { Registry } from './registry.js';
 import { InputError } from './types.js';
@@ -44,15 +45,12 @@ export function checkClientOptions(clients: object, registry: Registry): void {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
 /** A short text for the record (an operator's name, a ticket id): 1..200 characters, no control characters. */
 export function checkText(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new InputError(`${name} must be a string (got ${typeof value})`);
   const text = value.trim();
-  if (text === '' || text.length > 200 || CONTROL.test(text))
+  if (text === '' || text.length > 200 || hasControlCharacter(text))
     throw new InputError(`${name} must be 1 to 200 characters without control characters (got ${showValue(value)})`);
   return text;
 }
