@@ -7,11 +7,10 @@ import path from 'node:path';
 import { type TempDir, tempDir } from '@offboard/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyState, type FakeProviders, fakeEnv, SECRETS, startFakeProviders } from '../test/fake-providers.js';
-import { CONFIG_ALL_FOUR as ALL_FOUR, IDS, offboarderFor, runCli } from '../test/harness.js';
+import { CONFIG_ALL_FOUR as ALL_FOUR, FAST, FAST_CLIENTS, IDS, offboarderFor, runCli } from '../test/harness.js';
 import { main } from './cli.js';
 
-const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
-const CLIENTS = { clients: { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast } };
+const CLIENTS = { clients: FAST_CLIENTS };
 const CF = IDS.cloudflareAccount;
 const CF_B = 'b'.repeat(32);
 const ORG = IDS.organization;
@@ -506,7 +505,7 @@ describe('offboard by email', () => {
       stderr: { write: () => true },
       env,
       signals: signals as never,
-      options: { clients: { ...CLIENTS.clients, liveperson: { ...fast, timeout: 200, maxRetries: 0 } } },
+      options: { clients: { ...CLIENTS.clients, liveperson: { ...FAST, timeout: 200, maxRetries: 0 } } },
     });
     await vi.waitFor(() => expect(fake.count('GET', '/api/account/12345678/configuration/le-users/users')).toBe(1));
     signals.emit('SIGINT');

@@ -12,12 +12,10 @@ import ajvFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState, type FakeProviders, fakeEnv, SECRETS, startFakeProviders } from '../test/fake-providers.js';
-import { FAST_VERIFY, IDS } from '../test/harness.js';
-import { type CliIO, main } from './cli.js';
+import { FAST, FAST_CLIENTS, FAST_VERIFY, IDS, runCli } from '../test/harness.js';
+import { main } from './cli.js';
 import { PLAN_FORMAT, type PlanDocument } from './plan-file.js';
 
-const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
-const CLIENTS = { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast };
 const CF = IDS.cloudflareAccount;
 const ORG = IDS.organization;
 const LP = '/api/account/12345678/configuration/le-users/users';
@@ -83,17 +81,12 @@ interface Result {
 
 /** The CLI in-process with its output captured; `now` moves the clock a saved plan is judged by. */
 async function cli(args: readonly string[], options: { now?: Date; env?: Record<string, string> } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { ...fakeEnv(fake.url), ...options.env },
-    options: { clients: CLIENTS, verifyDelaysMs: FAST_VERIFY },
-    cwd: dir.dir,
-    ...(options.now ? { now: () => options.now! } : {}),
-  };
-  const code = await main([...args], io);
+  const { code, stdout, stderr } = await runCli(
+    args,
+    { ...fakeEnv(fake.url), ...options.env },
+    { clients: FAST_CLIENTS },
+    { cwd: dir.dir, ...(options.now ? { now: () => options.now! } : {}) },
+  );
   for (const secret of SECRETS) {
     expect(stdout).not.toContain(secret);
     expect(stderr).not.toContain(secret);
@@ -181,7 +174,7 @@ describe('plan --out', () => {
       stderr: { write: (text: string) => (stderr += text) },
       env: fakeEnv(fake.url),
       options: {
-        clients: { ...CLIENTS, gcore: { ...fast, timeout: 300, maxRetries: 0 } },
+        clients: { ...FAST_CLIENTS, gcore: { ...FAST, timeout: 300, maxRetries: 0 } },
         verifyDelaysMs: FAST_VERIFY,
       },
       signals: signals as unknown as NodeJS.Process,

@@ -5,7 +5,10 @@ import { createOffboarder, type OffboardOptions } from '../src/offboard.js';
 import type { Mode, Target, TargetResult } from '../src/types.js';
 import { type FakeProviders, fakeEnv } from './fake-providers.js';
 
-const fast = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 };
+/** Retries that wait milliseconds, not seconds. */
+export const FAST = { initialRetryDelayMs: 1, maxRetryDelayMs: 5 } as const;
+/** FAST for every built-in provider's client. */
+export const FAST_CLIENTS = { gcore: FAST, cloudflare: FAST, nscale: FAST, liveperson: FAST } as const;
 /** Verification's re-reads, quick: 3 reads over 40 ms. */
 export const FAST_VERIFY = [0, 10, 30] as const;
 
@@ -32,7 +35,7 @@ export const CONFIG_ALL_FOUR = `accounts:
 export function offboarderFor(fake: FakeProviders, options: OffboardOptions = {}) {
   return createOffboarder({
     env: fakeEnv(fake.url),
-    clients: { gcore: fast, cloudflare: fast, nscale: fast, liveperson: fast },
+    clients: FAST_CLIENTS,
     verifyDelaysMs: FAST_VERIFY,
     ...options,
   });
@@ -55,11 +58,12 @@ export async function runOne(
 export const stepsOf = (result: TargetResult) =>
   result.steps.map((step) => `${step.method} ${step.path} ${step.status ?? '-'}`);
 
-/** The CLI's main() with its output captured. */
+/** The CLI's main() with its output captured; `io` sets where ./offboard.yaml is looked for, or the clock. */
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
   options?: CliIO['options'],
+  io: Pick<CliIO, 'cwd' | 'now'> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -68,6 +72,7 @@ export async function runCli(
     stderr: { write: (text: string) => (stderr += text) },
     env,
     options: { verifyDelaysMs: FAST_VERIFY, ...options },
+    ...io,
   });
   return { code, stdout, stderr };
 }
