@@ -79,11 +79,12 @@ export const liveperson = defineProvider({
       }
       if (attempt === 0) {
         log.fact('present', true);
-        // The revision may move by what the retries cover, and by this run's own earlier deletes in the account.
-        const slack =
+        // The revision may move by what the retries cover, and by this run's own earlier deletes in
+        // the account (counted only when it did move: a batch in one account would count them all per target).
+        const slack = () =>
           options.maxRevisionRetries +
           log.earlierWrites((method, written) => method === 'DELETE' && written.startsWith(`${accountPath}/`));
-        log.fact('revision', revision, { holds: (planned, now) => covers(planned, now, slack) });
+        log.fact('revision', revision, { holds: (planned, now) => covers(planned, now, slack()) });
       }
       if (revision === null || !REVISION.test(revision)) {
         return {
