@@ -172,13 +172,20 @@ function withLogger(
 
 /** The results of a run by email: per person, in the config's order, the ambiguous accounts with them. */
 function byPerson(discovery: Discovery, ran: readonly TargetResult[]): TargetResult[] {
-  const all = [...ran, ...discovery.ambiguous];
-  const order = new Map(
-    discovery.entries.map((entry, index) => [`${entry.email}\0${entry.provider}/${entry.account}`, index]),
-  );
-  const rank = (result: TargetResult) =>
-    order.get(`${result.email}\0${result.provider}/${result.account}`) ?? order.size;
-  return all.sort((a, b) => rank(a) - rank(b));
+  const personAccount = (item: { email?: string; provider: string; account: string }) =>
+    `${item.email}\0${item.provider}/${item.account}`;
+  return inOrderOf([...ran, ...discovery.ambiguous], discovery.entries, personAccount);
+}
+
+/** `results` in the order `key` finds them in `order` (the ones it does not find last), stable. */
+function inOrderOf<T>(
+  results: readonly TargetResult[],
+  order: readonly T[],
+  key: (item: T | TargetResult) => string,
+): TargetResult[] {
+  const rankOf = new Map(order.map((item, index) => [key(item), index]));
+  const rank = (result: TargetResult) => rankOf.get(key(result)) ?? rankOf.size;
+  return [...results].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The same file under two names (a symbolic or hard link, `./x` and `x`) counts as the same. */
@@ -607,7 +614,5 @@ export async function main(argv: readonly string[], io: CliIO = PROCESS_IO): Pro
 
 /** The results of a saved plan's run in the plan's order (its targets, then the ones its discovery blocked). */
 function inPlanOrder(plan: PlanDocument, results: readonly TargetResult[]): TargetResult[] {
-  const order = new Map(plan.targets.map((target, index) => [targetKey(target), index]));
-  const rank = (result: TargetResult) => order.get(targetKey(result)) ?? order.size;
-  return [...results].sort((a, b) => rank(a) - rank(b));
+  return inOrderOf(results, plan.targets, targetKey);
 }
